@@ -1,0 +1,37 @@
+// sgemm reference microkernel in plain C++: a 4 x 8 tile of C.
+//
+// It runs on any CPU and is the kernel the SIMD ones are tested against. It is compiled for the baseline target
+// only (no target attributes), so the compiler may use SSE2 on x86-64 but nothing newer.
+#include "gemm/microkernel.h"
+#include "gemm/pack.h"
+
+namespace sg::gemm {
+namespace {
+
+constexpr int kMr = 4;
+constexpr int kNr = 8;
+
+void kernel(int64_t kc, float alpha, const float* a, const float* b, int64_t ldb, float beta, float* c,
+            int64_t ldc, int m, int n) {
+  float acc[kMr][kNr] = {};
+  for (int64_t p = 0; p < kc; ++p) {
+    for (int i = 0; i < kMr; ++i) {
+      for (int j = 0; j < kNr; ++j) acc[i][j] += a[i] * b[j];
+    }
+    a += kMr;
+    b += ldb;
+  }
+  for (int i = 0; i < m; ++i) {
+    float* row = c + i * ldc;
+    for (int j = 0; j < n; ++j) {
+      row[j] = beta == 0.0f ? alpha * acc[i][j] : alpha * acc[i][j] + beta * row[j];
+    }
+  }
+}
+
+}  // namespace
+
+const Microkernel sgemm_scalar = {"sgemm_scalar_4x8", kMr, kNr, /*kc=*/256, /*nc=*/1024, /*mc=*/4080, kernel,
+                                  pack_a<kMr>, pack_b<kNr>};
+
+}  // namespace sg::gemm

@@ -1,0 +1,56 @@
+// A persistent pool of worker threads for the native kernels.
+//
+// The calling thread takes part: a pool of size n has n - 1 workers. Between jobs a worker spins for a short
+// while (a recurrent kernel issues one small job per time step, and a sleeping thread takes tens of microseconds
+// to wake), then sleeps on a condition variable. Tasks are assigned statically (task i runs on thread i), so a
+// caller that splits its work deterministically gets the same result whatever the pool size.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace sg {
+
+class ThreadPool {
+ public:
+  // threads >= 1, counting the caller.
+  explicit ThreadPool(int threads);
+  ~ThreadPool();
+  ThreadPool(const ThreadPool&) = delete;
+  ThreadPool& operator=(const ThreadPool&) = delete;
+
+  int threads() const { return threads_; }
+
+  // How many jobs have been split across threads so far (tests use it to check that splitting happens).
+  uint64_t parallel_runs() const { return parallel_runs_.load(std::memory_order_relaxed); }
+
+  // Calls task(i) once for each i in [0, n), 1 <= n <= threads(), and returns when all have finished. Task 0 runs
+  // on the calling thread. If another thread is using the pool at the moment (Node worker_threads can call in
+  // concurrently), all n tasks run here, one after the other. Tasks must not throw.
+  void run(int n, const std::function<void(int)>& task);
+
+ private:
+  void worker_loop(int index);
+
+  const int threads_;
+  std::vector<std::thread> workers_;
+  std::mutex busy_;  // held by the caller of run() for the whole job
+
+  // The current job, published by a release increment of generation_.
+  const std::function<void(int)>* task_ = nullptr;
+  int tasks_ = 0;
+  std::atomic<uint64_t> generation_{0};
+  std::atomic<int> pending_{0};  // workers that have not yet finished the current generation
+  std::atomic<bool> stop_{false};
+  std::atomic<uint64_t> parallel_runs_{0};
+
+  std::mutex sleep_mutex_;
+  std::condition_variable wake_;
+};
+
+}  // namespace sg
