@@ -1,0 +1,141 @@
+#include "binding/args.h"
+
+#include <cmath>
+
+namespace sg::binding {
+
+namespace {
+
+const char* typed_array_name(napi_typedarray_type type) {
+  switch (type) {
+    case napi_int8_array: return "Int8Array";
+    case napi_uint8_array: return "Uint8Array";
+    case napi_uint8_clamped_array: return "Uint8ClampedArray";
+    case napi_int16_array: return "Int16Array";
+    case napi_uint16_array: return "Uint16Array";
+    case napi_int32_array: return "Int32Array";
+    case napi_uint32_array: return "Uint32Array";
+    case napi_float32_array: return "Float32Array";
+    case napi_float64_array: return "Float64Array";
+    case napi_bigint64_array: return "BigInt64Array";
+    case napi_biguint64_array: return "BigUint64Array";
+    default: return "TypedArray";
+  }
+}
+
+}  // namespace
+
+std::string describe(const Napi::Value& v) {
+  switch (v.Type()) {
+    case napi_undefined: return "undefined";
+    case napi_null: return "null";
+    case napi_boolean: return v.As<Napi::Boolean>().Value() ? "true" : "false";
+    case napi_number: return v.ToString().Utf8Value();  // JavaScript's own formatting: 2.5, NaN, -Infinity
+    case napi_bigint: return v.ToString().Utf8Value() + "n";
+    case napi_string: {
+      std::string s = v.As<Napi::String>().Utf8Value();
+      if (s.size() > 40) s = s.substr(0, 37) + "...";
+      return "'" + s + "'";
+    }
+    case napi_symbol: return "a symbol";
+    case napi_function: return "a function";
+    default: break;
+  }
+  if (v.IsTypedArray()) {
+    Napi::TypedArray t = v.As<Napi::TypedArray>();
+    return std::string(typed_array_name(t.TypedArrayType())) + "(" + std::to_string(t.ElementLength()) + ")";
+  }
+  if (v.IsArray()) return "Array(" + std::to_string(v.As<Napi::Array>().Length()) + ")";
+  return "an object";
+}
+
+Args::Args(const Napi::CallbackInfo& info, const char* function) : info_(info), function_(function) {}
+
+void Args::type_error(const std::string& name, const std::string& expected, const Napi::Value& v) const {
+  throw Napi::TypeError::New(env(), function_ + ": " + name + " must be " + expected + ", received " + describe(v));
+}
+
+void Args::range_error(const std::string& name, const std::string& expected, const Napi::Value& v) const {
+  range_error(name, expected, describe(v));
+}
+
+void Args::range_error(const std::string& name, const std::string& expected, const std::string& received) const {
+  throw Napi::RangeError::New(env(), function_ + ": " + name + " must be " + expected + ", received " + received);
+}
+
+bool Args::transpose(size_t i, const char* name) const {
+  const Napi::Value v = info_[i];
+  const char* expected = "a boolean or 'N' or 'T'";
+  if (v.IsBoolean()) return v.As<Napi::Boolean>().Value();
+  if (!v.IsString()) type_error(name, expected, v);
+  const std::string s = v.As<Napi::String>().Utf8Value();
+  if (s == "N") return false;
+  if (s == "T") return true;
+  range_error(name, expected, v);
+}
+
+int64_t Args::integer(size_t i, const char* name, int64_t lo, int64_t hi, const char* why) const {
+  const Napi::Value v = info_[i];
+  double d = 0;
+  const napi_status status = napi_get_value_double(env(), v, &d);
+  if (status == napi_ok && d >= double(lo) && d <= double(hi) && std::floor(d) == d) return static_cast<int64_t>(d);
+  // The message is built only on failure: this runs for every argument of every call.
+  std::string expected = "an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]";
+  if (why != nullptr) expected += std::string(" (") + why + ")";
+  if (status != napi_ok) type_error(name, expected, v);
+  range_error(name, expected, v);
+}
+
+float Args::finite_float(size_t i, const char* name) const {
+  const Napi::Value v = info_[i];
+  double d = 0;
+  if (napi_get_value_double(env(), v, &d) != napi_ok) type_error(name, "a finite number", v);
+  if (!std::isfinite(static_cast<float>(d))) range_error(name, "a finite number", v);
+  return static_cast<float>(d);
+}
+
+Float32View Args::float32_array(size_t i, const char* name) const {
+  const Napi::Value v = info_[i];
+  bool is_typed_array = false;
+  napi_typedarray_type type = napi_int8_array;
+  size_t length = 0;
+  void* data = nullptr;
+  if (napi_is_typedarray(env(), v, &is_typed_array) != napi_ok || !is_typed_array ||
+      napi_get_typedarray_info(env(), v, &type, &length, &data, nullptr, nullptr) != napi_ok ||
+      type != napi_float32_array) {
+    type_error(name, "a Float32Array", v);
+  }
+  // A detached buffer reports length 0 (and may report a null pointer), which the length checks then reject.
+  return Float32View{static_cast<float*>(data), static_cast<int64_t>(length), v};
+}
+
+int64_t matrix_span(int64_t rows, int64_t cols, int64_t ld) {
+  return rows == 0 || cols == 0 ? 0 : (rows - 1) * ld + cols;
+}
+
+void Args::check_matrix_length(const Float32View& view, const char* name, int64_t rows, int64_t cols, int64_t ld,
+                               int64_t offset, const char* ld_name, const char* offset_name) const {
+  const int64_t span = matrix_span(rows, cols, ld);
+  if (span == 0) return;
+  const int64_t needed = offset + span;
+  if (view.length >= needed) return;
+  range_error(name,
+              "of length >= " + std::to_string(needed) + " (" + offset_name + " + (rows - 1) * " + ld_name +
+                  " + cols with " + std::to_string(rows) + " rows, " + std::to_string(cols) + " cols, " + ld_name +
+                  " = " + std::to_string(ld) + ", " + offset_name + " = " + std::to_string(offset) + ")",
+              view.value);
+}
+
+void Args::check_no_overlap(const Float32View& a, const char* a_name, int64_t offset_a, int64_t length_a,
+                            const Float32View& b, const char* b_name, int64_t offset_b, int64_t length_b) const {
+  if (length_a == 0 || length_b == 0) return;
+  const uintptr_t a0 = reinterpret_cast<uintptr_t>(a.data + offset_a);
+  const uintptr_t b0 = reinterpret_cast<uintptr_t>(b.data + offset_b);
+  const uintptr_t a1 = a0 + sizeof(float) * static_cast<uintptr_t>(length_a);
+  const uintptr_t b1 = b0 + sizeof(float) * static_cast<uintptr_t>(length_b);
+  if (a0 < b1 && b0 < a1) {
+    range_error(a_name, std::string("memory that does not overlap ") + b_name, "views that overlap");
+  }
+}
+
+}  // namespace sg::binding

@@ -1,0 +1,63 @@
+// Argument checking for the N-API layer.
+//
+// The native layer never trusts JavaScript: every function re-checks what the TypeScript layer already checked,
+// and throws the same TypeError (wrong type) or RangeError (bad value) with the same message, built as
+//   "<function>: <argument> must be <expectation>, received <what was passed>"
+// The "received" part is describe(value), which matches describe() in src/validate.ts.
+#pragma once
+
+#include <napi.h>
+
+#include <cstdint>
+#include <string>
+
+namespace sg::binding {
+
+constexpr int64_t kMaxDim = 2147483647;              // 2^31 - 1: largest M, N, K, leading dimension
+constexpr int64_t kMaxSafeInteger = 9007199254740991;  // 2^53 - 1: largest offset
+
+std::string describe(const Napi::Value& value);
+
+// A Float32Array argument: where its elements start (its byteOffset applied) and how many it has.
+struct Float32View {
+  float* data;
+  int64_t length;
+  Napi::Value value;
+};
+
+class Args {
+ public:
+  Args(const Napi::CallbackInfo& info, const char* function);
+
+  // true/false, or 'T'/'N' (BLAS style).
+  bool transpose(size_t i, const char* name) const;
+  // An integer number in [lo, hi]; `why`, if given, explains the lower bound, e.g. "at least N".
+  int64_t integer(size_t i, const char* name, int64_t lo, int64_t hi, const char* why = nullptr) const;
+  // A finite number, narrowed to float.
+  float finite_float(size_t i, const char* name) const;
+  Float32View float32_array(size_t i, const char* name) const;
+
+  // Checks that `view` holds a rows x cols matrix with row stride ld, starting `offset` elements in.
+  void check_matrix_length(const Float32View& view, const char* name, int64_t rows, int64_t cols, int64_t ld,
+                           int64_t offset, const char* ld_name, const char* offset_name) const;
+  // Checks that the elements [offset_a, offset_a + length_a) of `a` and those of `b` do not share memory.
+  void check_no_overlap(const Float32View& a, const char* a_name, int64_t offset_a, int64_t length_a,
+                        const Float32View& b, const char* b_name, int64_t offset_b, int64_t length_b) const;
+
+  [[noreturn]] void type_error(const std::string& name, const std::string& expected, const Napi::Value& v) const;
+  [[noreturn]] void range_error(const std::string& name, const std::string& expected, const Napi::Value& v) const;
+  [[noreturn]] void range_error(const std::string& name, const std::string& expected,
+                                const std::string& received) const;
+
+  Napi::Env env() const { return info_.Env(); }
+  Napi::Value operator[](size_t i) const { return info_[i]; }
+
+ private:
+  const Napi::CallbackInfo& info_;
+  std::string function_;
+};
+
+// The number of elements a rows x cols matrix with row stride ld occupies from its first element (0 if empty).
+int64_t matrix_span(int64_t rows, int64_t cols, int64_t ld);
+
+}  // namespace sg::binding
