@@ -1,0 +1,24 @@
+// The pure-TypeScript backend: every kernel in plain TypeScript on typed arrays. It runs anywhere Node runs, and
+// it is the reference the native backend is tested against.
+import type { Backend, BackendInfo } from '../types.js';
+import { sgemm } from './sgemm.js';
+
+export function createJsBackend(version: string, cores: number, fallbackReason: string | null): Backend {
+  const info: BackendInfo = {
+    backend: 'js',
+    isa: 'none',
+    isas: [],
+    threads: 1,
+    cores,
+    version,
+    addonVersion: null,
+    kernels: { sgemm: 'sgemm_js_4x8' },
+    fallbackReason,
+  };
+  return {
+    name: 'js',
+    info: () => ({ ...info, isas: [], kernels: { ...info.kernels } }),
+    setThreads: () => {},
+    sgemm,
+  };
+}

@@ -1,0 +1,41 @@
+// The native backend: the C++ addon (native/), loaded from prebuilds/ or build/ by node-gyp-build.
+import type { Backend, BackendInfo, Isa } from './types.js';
+
+/** What native/binding/addon.cc exports. Every function re-checks its arguments. */
+export interface Addon {
+  configure(isa: string | null, threads: number | null): void;
+  info(): {
+    version: string;
+    isa: Isa;
+    isas: Isa[];
+    threads: number;
+    cores: number;
+    kernels: Record<string, string>;
+    /** Jobs the current thread pool has split across threads (for tests). */
+    parallelRuns: number;
+  };
+  setThreads(threads: number): void;
+  sgemm: Backend['sgemm'];
+}
+
+export function createNativeBackend(addon: Addon, version: string): Backend {
+  return {
+    name: 'native',
+    info(): BackendInfo {
+      const i = addon.info();
+      return {
+        backend: 'native',
+        isa: i.isa,
+        isas: i.isas,
+        threads: i.threads,
+        cores: i.cores,
+        version,
+        addonVersion: i.version,
+        kernels: i.kernels,
+        fallbackReason: null,
+      };
+    },
+    setThreads: (threads) => addon.setThreads(threads),
+    sgemm: addon.sgemm,
+  };
+}

@@ -1,0 +1,53 @@
+// The Backend interface: what the native addon and the pure-TypeScript implementation both provide.
+//
+// Backend methods take arguments that the public API (src/gemm.ts, ...) has already checked. The native backend
+// checks them again in C++; the js backend trusts them.
+
+export type BackendName = 'native' | 'js';
+export type Isa = 'avx512' | 'avx2' | 'neon' | 'scalar';
+
+export interface BackendInfo {
+  /** Which implementation runs the numerics. */
+  backend: BackendName;
+  /** The instruction set of the native kernels, or 'none' for the js backend. */
+  isa: Isa | 'none';
+  /** Every instruction set this machine and build can run (empty for the js backend). */
+  isas: Isa[];
+  /** Threads a native kernel uses (the caller's thread included); always 1 for the js backend. */
+  threads: number;
+  /** Cores available to this process. */
+  cores: number;
+  /** The steadygrad package version. */
+  version: string;
+  /** The version the native addon was built from, or null when it is not loaded. */
+  addonVersion: string | null;
+  /** The kernel in use per operation, e.g. { sgemm: 'sgemm_avx512_12x32' }. */
+  kernels: Record<string, string>;
+  /** Why the native backend is not in use, when it was not chosen explicitly; otherwise null. */
+  fallbackReason: string | null;
+}
+
+export interface Backend {
+  readonly name: BackendName;
+  info(): BackendInfo;
+  setThreads(threads: number): void;
+  /** Row-major BLAS sgemm, see sgemm() in src/gemm.ts. */
+  sgemm(
+    transA: boolean,
+    transB: boolean,
+    m: number,
+    n: number,
+    k: number,
+    alpha: number,
+    a: Float32Array,
+    lda: number,
+    b: Float32Array,
+    ldb: number,
+    beta: number,
+    c: Float32Array,
+    ldc: number,
+    offsetA: number,
+    offsetB: number,
+    offsetC: number,
+  ): void;
+}

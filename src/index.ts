@@ -1,0 +1,5 @@
+// steadygrad: fast neural-network training for Node.js.
+export { sgemm } from './gemm.js';
+export type { SgemmOptions } from './gemm.js';
+export { backendInfo, setThreads } from './backend/index.js';
+export type { BackendInfo, BackendName, Isa } from './backend/index.js';
