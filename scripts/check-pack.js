@@ -1,0 +1,47 @@
+#!/usr/bin/env node
+// Checks the published form of the package: `npm pack` (which runs prepack: the TypeScript build and a
+// prebuild), then installs the tarball into an empty folder as a user would, and checks that the native backend
+// loads from prebuilds/ with nothing built on install. Used by .ci/run.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'steadygrad-pack-'));
+const sh = (cmd, args, cwd) => execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+
+try {
+  const tarball = sh('npm', ['pack', '--pack-destination', work], root).trim().split('\n').pop();
+  const listing = sh('tar', ['-tzf', path.join(work, tarball)], work);
+  const prebuild = listing.split('\n').find((f) => /^package\/prebuilds\/[^/]+\/.+\.node$/.test(f));
+  if (!prebuild) throw new Error(`the tarball has no prebuilt addon:\n${listing}`);
+
+  const app = path.join(work, 'app');
+  fs.mkdirSync(app);
+  fs.writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'app', private: true, type: 'module' }));
+  sh('npm', ['install', '--no-audit', '--no-fund', path.join(work, tarball)], app);
+
+  const installed = path.join(app, 'node_modules', 'steadygrad');
+  if (fs.existsSync(path.join(installed, 'build')))
+    throw new Error('the install built the addon instead of using the prebuild');
+  const out = sh(
+    process.execPath,
+    [
+      '--input-type=module',
+      '-e',
+      `import { backendInfo, sgemm } from 'steadygrad';
+       const C = new Float32Array(4);
+       sgemm(false, false, 2, 2, 2, 1, new Float32Array([1, 2, 3, 4]), 2, new Float32Array([5, 6, 7, 8]), 2, 0, C, 2);
+       console.log(JSON.stringify({ info: backendInfo(), C: Array.from(C) }));`,
+    ],
+    app,
+  );
+  const { info, C } = JSON.parse(out);
+  if (info.backend !== 'native') throw new Error(`expected the native backend, got ${JSON.stringify(info)}`);
+  if (C.join() !== '19,22,43,50') throw new Error(`wrong product ${C}`);
+  console.log(`check-pack: ok: ${prebuild} loads from the installed tarball (${info.isa}, ${info.kernels.sgemm})`);
+} finally {
+  fs.rmSync(work, { recursive: true, force: true });
+}
