@@ -67,13 +67,13 @@ export async function loadTfjsCpu(from) {
     const require = createRequire(path.join(path.resolve(from), 'noop.js'));
     const tf = await import(pathToFileURL(require.resolve('@tensorflow/tfjs-core')).href);
     await import(pathToFileURL(require.resolve('@tensorflow/tfjs-backend-cpu')).href);
-    const log = console.log;
-    console.log = () => {}; // tfjs prints an advert for tfjs-node on first use
+    const { log, warn } = console;
+    console.log = console.warn = () => {}; // tfjs prints an advert for tfjs-node on first use
     try {
       await tf.setBackend('cpu');
       tf.tidy(() => tf.matMul(tf.ones([2, 2]), tf.ones([2, 2])).dataSync());
     } finally {
-      console.log = log;
+      Object.assign(console, { log, warn });
     }
     return tf;
   } catch {

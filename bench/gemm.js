@@ -2,6 +2,7 @@
 // the shapes a recurrent layer's GEMMs take (M = batch or batch*time, K = input+hidden, N = 4*hidden).
 import { backendInfo, setThreads, sgemm } from '../dist/index.js';
 import { sgemm as jsSgemm } from '../dist/backend/js/sgemm.js';
+import { median } from './anchors.js';
 import { measure } from './measure.js';
 
 export const SQUARES = [32, 64, 128, 256, 512, 1024];
@@ -27,12 +28,15 @@ function filled(length, seed) {
 
 /**
  * GFLOP/s for each case: { key, native1, nativeAll, js, tfjs } (native fields are null on the js backend; tfjs is
- * null without TensorFlow.js). `tf` is TensorFlow.js with its cpu backend, or null.
+ * null without TensorFlow.js). `tf` is TensorFlow.js with its cpu backend, or null. Native and js are measured in
+ * `rounds` interleaved rounds and each gets the median over the rounds, so that a slow spell of the machine does
+ * not land on one column only.
  */
 export function benchGemm(cases, { quick = false, log = () => {}, tf = null } = {}) {
   const native = backendInfo().backend === 'native';
   const cores = backendInfo().cores;
-  const timing = quick ? { minTime: 0.1, maxTime: 0.5 } : { minTime: 0.5, maxTime: 2 };
+  const timing = quick ? { minTime: 0.1, maxTime: 0.5 } : { minTime: 0.3, maxTime: 1 };
+  const rounds = quick ? 1 : 3;
   const rows = [];
   for (const c of cases) {
     const A = filled(c.m * c.k, 1);
@@ -40,16 +44,25 @@ export function benchGemm(cases, { quick = false, log = () => {}, tf = null } = 
     const C = new Float32Array(c.m * c.n);
     const flop = 2 * c.m * c.n * c.k;
     const gflops = (r) => flop / r.seconds / 1e9;
-    const row = { key: c.key, native1: null, nativeAll: null, js: null, tfjs: null };
-    if (native) {
-      const run = () => sgemm(false, false, c.m, c.n, c.k, 1, A, c.k, B, c.n, 0, C, c.n);
-      setThreads(1);
-      row.native1 = gflops(measure(`${c.key} native 1T`, run, timing));
-      setThreads(cores);
-      row.nativeAll = gflops(measure(`${c.key} native ${cores}T`, run, timing));
-    }
+    const runNative = () => sgemm(false, false, c.m, c.n, c.k, 1, A, c.k, B, c.n, 0, C, c.n);
     const runJs = () => jsSgemm(false, false, c.m, c.n, c.k, 1, A, c.k, B, c.n, 0, C, c.n, 0, 0, 0);
-    row.js = gflops(measure(`${c.key} js`, runJs, timing));
+    const samples = { native1: [], nativeAll: [], js: [] };
+    for (let round = 0; round < rounds; round++) {
+      if (native) {
+        setThreads(1);
+        samples.native1.push(gflops(measure(`${c.key} native 1T`, runNative, timing)));
+        setThreads(cores);
+        samples.nativeAll.push(gflops(measure(`${c.key} native ${cores}T`, runNative, timing)));
+      }
+      samples.js.push(gflops(measure(`${c.key} js`, runJs, timing)));
+    }
+    const row = {
+      key: c.key,
+      native1: native ? median(samples.native1) : null,
+      nativeAll: native ? median(samples.nativeAll) : null,
+      js: median(samples.js),
+      tfjs: null,
+    };
     if (tf) {
       const [a, b] = [tf.tensor2d(A, [c.m, c.k]), tf.tensor2d(B, [c.k, c.n])];
       row.tfjs = gflops(measure(`${c.key} tfjs`, () => tf.tidy(() => tf.matMul(a, b).dataSync()), timing));

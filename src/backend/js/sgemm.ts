@@ -40,7 +40,8 @@ export function sgemm(
     scaleC(m, n, beta, c, ldc, offsetC);
     return;
   }
-  const kcMax = Math.min(KC, k);
+  // K is cut into equal blocks of at most KC (K = 320 is two blocks of 160, not 256 + 64), as in the native frame.
+  const kcMax = Math.ceil(k / Math.ceil(k / KC));
   const mcMax = Math.min(MC, roundUp(m, MR));
   const ncMax = Math.min(NC, roundUp(n, NR));
   if (packedA.length < mcMax * kcMax) packedA = new Float64Array(mcMax * kcMax);
@@ -50,8 +51,8 @@ export function sgemm(
 
   for (let ic = 0; ic < m; ic += MC) {
     const mc = Math.min(MC, m - ic);
-    for (let pc = 0; pc < k; pc += KC) {
-      const kc = Math.min(KC, k - pc);
+    for (let pc = 0; pc < k; pc += kcMax) {
+      const kc = Math.min(kcMax, k - pc);
       const aStart = transA ? offsetA + pc * lda + ic : offsetA + ic * lda + pc;
       packA(transA, a, aStart, lda, mc, kc, ap);
       const blockBeta = pc === 0 ? beta : 1;
