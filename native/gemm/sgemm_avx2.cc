@@ -5,12 +5,12 @@
 //
 // Edges: the tile is a template over its row count (1..6) and its width in vectors (1..2), so an edge tile only
 // does the multiply-adds it needs; a partial last vector is stored with a lane mask.
-#include <immintrin.h>
-
 #include "gemm/microkernel.h"
 #include "gemm/pack.h"
 
 #if defined(__x86_64__)
+
+#include <immintrin.h>
 
 #pragma GCC push_options
 #pragma GCC target("avx2,fma")

@@ -1,0 +1,69 @@
+// Standalone check of every sgemm microkernel compiled into this build against a float64 reference, without
+// Node. Its purpose is the NEON kernel, which CI cannot run natively on x86-64: scripts/check-neon.sh
+// cross-compiles this file for arm64 and runs it under qemu. On x86-64 it checks avx512/avx2/scalar as well.
+//
+// Error bound per element, as in test/helpers/gemm-reference.ts:
+//   |C - C_ref| <= (K + 4) * 2^-24 * (|alpha| * sum_p |A_ip B_pj| + |beta C_ij|) + 2^-126
+#include <cmath>
+#include <cstdio>
+#include <random>
+#include <vector>
+
+#include "cpu/isa.h"
+#include "gemm/sgemm.h"
+
+int main(int argc, char** argv) {
+  const int cases = argc > 1 ? std::atoi(argv[1]) : 200;
+  std::mt19937 rng(42);
+  std::uniform_real_distribution<float> uniform(-1, 1);
+  sg::ThreadPool one(1), two(2);
+  int failures = 0, runs = 0;
+  for (sg::Isa isa : sg::supported_isas()) {
+    const sg::gemm::Microkernel& uk = sg::gemm::microkernel_for(isa);
+    for (int it = 0; it < cases; ++it) {
+      int m = rng() % 70, n = rng() % 90, k = rng() % 50;
+      if (it % 10 == 0) m = rng() % 300, n = rng() % 300, k = rng() % 500;
+      const bool ta = rng() % 2, tb = rng() % 2;
+      const float alpha = rng() % 3 == 0 ? 1.f : 2 * uniform(rng), beta = rng() % 3 == 0 ? 0.f : uniform(rng);
+      const int lda = std::max(1, int(ta ? m : k) + int(rng() % 3));
+      const int ldb = std::max(1, int(tb ? k : n) + int(rng() % 3));
+      const int ldc = std::max(1, n + int(rng() % 3));
+      std::vector<float> a((ta ? k : m) * lda + 1), b((tb ? n : k) * ldb + 1), c0(m * ldc + 1);
+      for (float& x : a) x = uniform(rng);
+      for (float& x : b) x = uniform(rng);
+      for (float& x : c0) x = beta == 0 ? NAN : uniform(rng);
+      for (sg::ThreadPool* pool : {&one, &two}) {
+        std::vector<float> c = c0;
+        sg::SgemmArgs g;
+        g.trans_a = ta, g.trans_b = tb, g.m = m, g.n = n, g.k = k, g.alpha = alpha, g.beta = beta;
+        g.a = a.data(), g.lda = lda, g.b = b.data(), g.ldb = ldb, g.c = c.data(), g.ldc = ldc;
+        sg::sgemm(uk, *pool, g);
+        ++runs;
+        bool ok = true;
+        for (int i = 0; i < m && ok; ++i) {
+          for (int j = 0; j < n && ok; ++j) {
+            double sum = 0, sum_abs = 0;
+            for (int p = 0; p < k; ++p) {
+              const double x = double(ta ? a[p * lda + i] : a[i * lda + p]) * (tb ? b[j * ldb + p] : b[p * ldb + j]);
+              sum += x, sum_abs += std::fabs(x);
+            }
+            const double old = beta == 0 ? 0 : c0[i * ldc + j];
+            const double want = alpha * sum + beta * old;
+            const double bound = (k + 4) * std::ldexp(1.0, -24) * (std::fabs(alpha) * sum_abs + std::fabs(beta * old)) +
+                                 std::ldexp(1.0, -126);
+            if (!(std::fabs(c[i * ldc + j] - want) <= bound)) ok = false;
+          }
+        }
+        if (!ok) {
+          if (++failures <= 10) {
+            std::printf("FAIL %s M=%d N=%d K=%d ta=%d tb=%d alpha=%g beta=%g threads=%d\n", uk.name, m, n, k, ta, tb,
+                        alpha, beta, pool->threads());
+          }
+        }
+      }
+    }
+    std::printf("%s: %d cases x 2 thread counts\n", uk.name, cases);
+  }
+  std::printf("%d of %d runs failed\n", failures, runs);
+  return failures == 0 ? 0 : 1;
+}
