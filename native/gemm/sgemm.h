@@ -14,6 +14,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 
 #include "gemm/microkernel.h"
 #include "threads/thread_pool.h"
@@ -36,5 +37,36 @@ struct SgemmArgs {
 
 // Runs on `pool` with microkernel `uk`. Throws std::bad_alloc if the packing workspace cannot be allocated.
 void sgemm(const gemm::Microkernel& uk, ThreadPool& pool, const SgemmArgs& args);
+
+// op(B), K x N, packed once into the microkernel's NR-column panels and reused by many products: a recurrent
+// layer multiplies by the same weight matrix at every time step. Layout: K is cut into blocks of kc rows (the
+// same blocks sgemm uses for this K), and block pc holds ceil(N / NR) panels of kc x NR, zero-padded.
+class PackedMatrix {
+ public:
+  PackedMatrix(const gemm::Microkernel& uk, bool trans, const float* b, int64_t ldb, int64_t k, int64_t n);
+  PackedMatrix(const PackedMatrix&) = delete;
+  PackedMatrix& operator=(const PackedMatrix&) = delete;
+
+  const gemm::Microkernel& microkernel() const { return uk_; }
+  int64_t k() const { return k_; }
+  int64_t n() const { return n_; }
+  int64_t kc() const { return kc_; }
+  // Panel `q` (columns [q*NR, q*NR + NR)) of the K block starting at row pc (a multiple of kc()).
+  const float* panel(int64_t pc, int64_t q) const { return data_.get() + pc * panels_ * uk_.nr + q * kc_block(pc) * uk_.nr; }
+  int64_t kc_block(int64_t pc) const { return k_ - pc < kc_ ? k_ - pc : kc_; }
+
+ private:
+  struct Free {
+    void operator()(float* p) const;
+  };
+  const gemm::Microkernel& uk_;
+  int64_t k_, n_, kc_, panels_;
+  std::unique_ptr<float, Free> data_;
+};
+
+// C = alpha * op(A) * B + beta * C with B packed beforehand; A is M x K (op(A), as in SgemmArgs), C is M x N.
+// The same numbers as sgemm() with the unpacked B, bit for bit.
+void sgemm_packed(ThreadPool& pool, bool trans_a, int64_t m, float alpha, const float* a, int64_t lda,
+                  const PackedMatrix& b, float beta, float* c, int64_t ldc);
 
 }  // namespace sg

@@ -2,9 +2,12 @@
 // Node. Its purpose is the NEON kernel, which CI cannot run natively on x86-64: scripts/check-neon.sh
 // cross-compiles this file for arm64 and runs it under qemu. On x86-64 it checks avx512/avx2/scalar as well.
 //
+// sgemm_packed (B packed once, as the recurrent kernels use it) must give bit-identical results to sgemm.
+//
 // Error bound per element, as in test/helpers/gemm-reference.ts:
 //   |C - C_ref| <= (K + 4) * 2^-24 * (|alpha| * sum_p |A_ip B_pj| + |beta C_ij|) + 2^-126
 #include <cmath>
+#include <cstring>
 #include <cstdio>
 #include <random>
 #include <vector>
@@ -54,6 +57,11 @@ int main(int argc, char** argv) {
             if (!(std::fabs(c[i * ldc + j] - want) <= bound)) ok = false;
           }
         }
+        // The same product with B packed beforehand: bit-identical.
+        std::vector<float> cp = c0;
+        const sg::PackedMatrix packed(uk, tb, b.data(), ldb, k, n);
+        sg::sgemm_packed(*pool, ta, m, alpha, a.data(), lda, packed, beta, cp.data(), ldc);
+        for (size_t i = 0; i < c.size() && ok; ++i) ok = std::memcmp(&c[i], &cp[i], sizeof(float)) == 0;
         if (!ok) {
           if (++failures <= 10) {
             std::printf("FAIL %s M=%d N=%d K=%d ta=%d tb=%d alpha=%g beta=%g threads=%d\n", uk.name, m, n, k, ta, tb,
