@@ -11,6 +11,13 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("info", Napi::Function::New(env, sg::binding::Info, "info"));
   exports.Set("setThreads", Napi::Function::New(env, sg::binding::SetThreads, "setThreads"));
   exports.Set("sgemm", Napi::Function::New(env, sg::binding::Sgemm, "sgemm"));
+  exports.Set("rnnForward", Napi::Function::New(env, sg::binding::RnnForward, "rnnForward"));
+  exports.Set("rnnBackward", Napi::Function::New(env, sg::binding::RnnBackward, "rnnBackward"));
+  exports.Set("lstmForward", Napi::Function::New(env, sg::binding::LstmForward, "lstmForward"));
+  exports.Set("lstmBackward", Napi::Function::New(env, sg::binding::LstmBackward, "lstmBackward"));
+  exports.Set("gruForward", Napi::Function::New(env, sg::binding::GruForward, "gruForward"));
+  exports.Set("gruBackward", Napi::Function::New(env, sg::binding::GruBackward, "gruBackward"));
+  exports.Set("pointwise", Napi::Function::New(env, sg::binding::Pointwise, "pointwise"));
   return exports;
 }
 

@@ -1,6 +1,8 @@
 #include "binding/args.h"
 
+#include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 namespace sg::binding {
 
@@ -136,6 +138,122 @@ void Args::check_no_overlap(const Float32View& a, const char* a_name, int64_t of
   if (a0 < b1 && b0 < a1) {
     range_error(a_name, std::string("memory that does not overlap ") + b_name, "views that overlap");
   }
+}
+
+int64_t Args::first_non_finite(const float* data, int64_t n) {
+  // Branch-free over blocks, so that the common all-finite case runs at memory speed.
+  constexpr int64_t kBlock = 256;
+  for (int64_t i0 = 0; i0 < n; i0 += kBlock) {
+    const int64_t end = std::min(n, i0 + kBlock);
+    bool bad = false;
+    for (int64_t i = i0; i < end; ++i) bad |= !std::isfinite(data[i]);
+    if (!bad) continue;
+    for (int64_t i = i0; i < end; ++i) {
+      if (!std::isfinite(data[i])) return i;
+    }
+  }
+  return -1;
+}
+
+namespace {
+
+// "received" text for a number that is not finite: NaN, Infinity or -Infinity, as JavaScript prints them.
+std::string non_finite_name(float x) { return std::isnan(x) ? "NaN" : x > 0 ? "Infinity" : "-Infinity"; }
+
+std::string length_text(double length) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.0f", length);
+  return buffer;
+}
+
+}  // namespace
+
+Fields::Fields(const Napi::CallbackInfo& info, const char* function) : args_(info, function) {
+  const Napi::Value v = info[0];
+  if (!v.IsObject() || v.IsArray() || v.IsTypedArray() || v.IsFunction()) {
+    args_.type_error("options", "an object", v);
+  }
+  object_ = v.As<Napi::Object>();
+}
+
+int64_t Fields::integer(const char* name, int64_t lo, int64_t hi) const {
+  const Napi::Value v = field(name);
+  double d = 0;
+  const bool is_number = napi_get_value_double(args_.env(), v, &d) == napi_ok;
+  if (is_number && d >= double(lo) && d <= double(hi) && std::floor(d) == d) return static_cast<int64_t>(d);
+  const std::string expected = "an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]";
+  if (!is_number) args_.type_error(name, expected, v);
+  args_.range_error(name, expected, v);
+}
+
+bool Fields::boolean(const char* name) const {
+  const Napi::Value v = field(name);
+  if (!v.IsBoolean()) args_.type_error(name, "a boolean", v);
+  return v.As<Napi::Boolean>().Value();
+}
+
+int Fields::choice(const char* name, std::initializer_list<const char*> choices) const {
+  const Napi::Value v = field(name);
+  std::string expected = "one of";
+  for (const char* c : choices) expected += std::string(expected == "one of" ? " '" : ", '") + c + "'";
+  if (!v.IsString()) args_.type_error(name, expected, v);
+  const std::string s = v.As<Napi::String>().Utf8Value();
+  int index = 0;
+  for (const char* c : choices) {
+    if (s == c) return index;
+    ++index;
+  }
+  args_.range_error(name, expected, v);
+}
+
+Float32View Fields::float32_array(const char* name, const Napi::Value& v, double length, const char* shape) const {
+  const std::string expected = std::string("a Float32Array of length ") + shape + " = " + length_text(length);
+  bool is_typed_array = false;
+  napi_typedarray_type type = napi_int8_array;
+  size_t size = 0;
+  void* data = nullptr;
+  if (napi_is_typedarray(args_.env(), v, &is_typed_array) != napi_ok || !is_typed_array ||
+      napi_get_typedarray_info(args_.env(), v, &type, &size, &data, nullptr, nullptr) != napi_ok ||
+      type != napi_float32_array) {
+    args_.type_error(name, expected, v);
+  }
+  if (double(size) != length) args_.range_error(name, expected, v);
+  return Float32View{static_cast<float*>(data), static_cast<int64_t>(size), v};
+}
+
+const float* Fields::input(const char* name, double length, const char* shape, bool optional) const {
+  const Napi::Value v = field(name);
+  if (optional && (v.IsUndefined() || v.IsNull())) return nullptr;
+  const Float32View view = float32_array(name, v, length, shape);
+  const int64_t bad = Args::first_non_finite(view.data, view.length);
+  if (bad >= 0) {
+    args_.range_error(name, "finite numbers only",
+                      non_finite_name(view.data[bad]) + " at index " + std::to_string(bad));
+  }
+  return view.data;
+}
+
+float* Fields::output(const char* name, double length, const char* shape) const {
+  return float32_array(name, field(name), length, shape).data;
+}
+
+const int32_t* Fields::lengths(const char* name, int64_t count, int64_t max) const {
+  const Napi::Value v = field(name);
+  if (v.IsUndefined() || v.IsNull()) return nullptr;
+  const std::string expected = "an Int32Array of length B = " + std::to_string(count);
+  if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_int32_array) {
+    args_.type_error(name, expected, v);
+  }
+  Napi::Int32Array a = v.As<Napi::Int32Array>();
+  if (static_cast<int64_t>(a.ElementLength()) != count) args_.range_error(name, expected, v);
+  const int32_t* data = a.Data();
+  for (int64_t b = 0; b < count; ++b) {
+    if (data[b] < 0 || data[b] > max) {
+      args_.range_error(std::string(name) + "[" + std::to_string(b) + "]",
+                        "an integer in [0, " + std::to_string(max) + "]", std::to_string(data[b]));
+    }
+  }
+  return data;
 }
 
 }  // namespace sg::binding

@@ -9,6 +9,7 @@
 #include <napi.h>
 
 #include <cstdint>
+#include <initializer_list>
 #include <string>
 
 namespace sg::binding {
@@ -44,6 +45,9 @@ class Args {
   void check_no_overlap(const Float32View& a, const char* a_name, int64_t offset_a, int64_t length_a,
                         const Float32View& b, const char* b_name, int64_t offset_b, int64_t length_b) const;
 
+  // The first non-finite element of `data`, or -1.
+  static int64_t first_non_finite(const float* data, int64_t n);
+
   [[noreturn]] void type_error(const std::string& name, const std::string& expected, const Napi::Value& v) const;
   [[noreturn]] void range_error(const std::string& name, const std::string& expected, const Napi::Value& v) const;
   [[noreturn]] void range_error(const std::string& name, const std::string& expected,
@@ -59,5 +63,30 @@ class Args {
 
 // The number of elements a rows x cols matrix with row stride ld occupies from its first element (0 if empty).
 int64_t matrix_span(int64_t rows, int64_t cols, int64_t ld);
+
+// The named fields of the one object argument the recurrent kernels take. Same messages as Args, with the field's
+// name as the argument's ("lstmForward: wHh must be ...").
+class Fields {
+ public:
+  Fields(const Napi::CallbackInfo& info, const char* function);
+
+  int64_t integer(const char* name, int64_t lo, int64_t hi) const;
+  bool boolean(const char* name) const;
+  // One of `choices` (a string field); returns its index.
+  int choice(const char* name, std::initializer_list<const char*> choices) const;
+  // A Float32Array of exactly `length` elements (`shape` spells the length out, e.g. "T*B*I"). An optional field
+  // may be absent (undefined or null): then it returns nullptr. Inputs must hold only finite numbers.
+  const float* input(const char* name, double length, const char* shape, bool optional = false) const;
+  float* output(const char* name, double length, const char* shape) const;
+  // Per-example lengths: an Int32Array of `count` elements in [0, max], or absent (nullptr).
+  const int32_t* lengths(const char* name, int64_t count, int64_t max) const;
+
+ private:
+  Napi::Value field(const char* name) const { return object_.Get(name); }
+  Float32View float32_array(const char* name, const Napi::Value& v, double length, const char* shape) const;
+
+  Args args_;
+  Napi::Object object_;
+};
 
 }  // namespace sg::binding

@@ -13,4 +13,13 @@ Napi::Value SetThreads(const Napi::CallbackInfo& info);
 // gemm_binding.cc
 Napi::Value Sgemm(const Napi::CallbackInfo& info);
 
+// recurrent_binding.cc
+Napi::Value RnnForward(const Napi::CallbackInfo& info);
+Napi::Value RnnBackward(const Napi::CallbackInfo& info);
+Napi::Value LstmForward(const Napi::CallbackInfo& info);
+Napi::Value LstmBackward(const Napi::CallbackInfo& info);
+Napi::Value GruForward(const Napi::CallbackInfo& info);
+Napi::Value GruBackward(const Napi::CallbackInfo& info);
+Napi::Value Pointwise(const Napi::CallbackInfo& info);
+
 }  // namespace sg::binding

@@ -1,0 +1,214 @@
+// rnnForward/rnnBackward, lstmForward/lstmBackward, gruForward/gruBackward({...}) and pointwise(op, x, y).
+//
+// Each recurrent function takes one object whose fields are those of src/kernels/recurrent.ts's native calls:
+// dimensions T, B, I, H; inputs (checked to be finite); outputs, which the TypeScript layer allocates; and the
+// forward pass's saved buffers. Every field is checked here again, with the messages of that file, before
+// anything runs. Shapes and semantics: native/rnn/recurrent.h.
+#include <new>
+#include <string>
+
+#include "binding/args.h"
+#include "binding/bindings.h"
+#include "rnn/recurrent.h"
+#include "runtime.h"
+
+namespace sg::binding {
+
+namespace {
+
+constexpr int64_t kMaxSize = 2147483647;
+
+struct Common {
+  rnn::Dims d;
+  std::string g;  // "4*" for LSTM: the gate count as it appears in shapes ("" for RNN)
+  double TBI, TBH, BH, GHI, GHH, GH;
+};
+
+Common read_common(const Fields& f, int gates) {
+  Common c;
+  c.d.T = f.integer("T", 1, kMaxSize);
+  c.d.B = f.integer("B", 1, kMaxSize);
+  c.d.I = f.integer("I", 1, kMaxSize);
+  c.d.H = f.integer("H", 1, kMaxSize);
+  c.g = gates == 1 ? "" : std::to_string(gates) + "*";
+  // Products in double: exact below 2^53, and a product beyond that can never match a real array's length.
+  const double T = double(c.d.T), B = double(c.d.B), I = double(c.d.I), H = double(c.d.H), G = double(gates);
+  c.TBI = T * B * I, c.TBH = T * B * H, c.BH = B * H, c.GHI = G * H * I, c.GHH = G * H * H, c.GH = G * H;
+  return c;
+}
+
+std::string shape(const Common& c, const char* rest) { return c.g + rest; }
+
+template <class Fn>
+Napi::Value run(const Napi::CallbackInfo& info, const char* function, Fn fn) {
+  try {
+    fn(Runtime::instance().job());
+  } catch (const std::bad_alloc&) {
+    throw Napi::Error::New(info.Env(), std::string(function) + ": out of memory");
+  }
+  return info.Env().Undefined();
+}
+
+}  // namespace
+
+Napi::Value RnnForward(const Napi::CallbackInfo& info) {
+  Fields f(info, "rnnForward");
+  const Common c = read_common(f, 1);
+  rnn::RnnForward a{};
+  a.d = c.d;
+  a.act = f.choice("activation", {"tanh", "relu"}) == 0 ? rnn::Activation::tanh : rnn::Activation::relu;
+  a.x = f.input("x", c.TBI, "T*B*I");
+  a.w_ih = f.input("wIh", c.GHI, "H*I");
+  a.w_hh = f.input("wHh", c.GHH, "H*H");
+  a.b_ih = f.input("bIh", c.GH, "H");
+  a.b_hh = f.input("bHh", c.GH, "H");
+  a.h0 = f.input("h0", c.BH, "B*H", /*optional=*/true);
+  a.lengths = f.lengths("lengths", c.d.B, c.d.T);
+  a.y = f.output("y", c.TBH, "T*B*H");
+  a.h_n = f.output("hT", c.BH, "B*H");
+  a.h = f.output("h", c.TBH + c.BH, "(T+1)*B*H");
+  return run(info, "rnnForward", [&](const Job& job) { rnn::kernels_for(job.isa).rnn_forward(job, a); });
+}
+
+Napi::Value RnnBackward(const Napi::CallbackInfo& info) {
+  Fields f(info, "rnnBackward");
+  const Common c = read_common(f, 1);
+  rnn::RnnBackward a{};
+  a.d = c.d;
+  a.act = f.choice("activation", {"tanh", "relu"}) == 0 ? rnn::Activation::tanh : rnn::Activation::relu;
+  a.x = f.input("x", c.TBI, "T*B*I");
+  a.w_ih = f.input("wIh", c.GHI, "H*I");
+  a.w_hh = f.input("wHh", c.GHH, "H*H");
+  a.lengths = f.lengths("lengths", c.d.B, c.d.T);
+  a.h = f.output("h", c.TBH + c.BH, "(T+1)*B*H");
+  a.dy = f.input("dy", c.TBH, "T*B*H", /*optional=*/true);
+  a.dh_n = f.input("dhT", c.BH, "B*H", /*optional=*/true);
+  a.dx = f.output("dx", c.TBI, "T*B*I");
+  a.dh0 = f.output("dh0", c.BH, "B*H");
+  a.dw_ih = f.output("dWIh", c.GHI, "H*I");
+  a.dw_hh = f.output("dWHh", c.GHH, "H*H");
+  a.db_ih = f.output("dBIh", c.GH, "H");
+  a.db_hh = f.output("dBHh", c.GH, "H");
+  return run(info, "rnnBackward", [&](const Job& job) { rnn::kernels_for(job.isa).rnn_backward(job, a); });
+}
+
+Napi::Value LstmForward(const Napi::CallbackInfo& info) {
+  Fields f(info, "lstmForward");
+  const Common c = read_common(f, 4);
+  rnn::LstmForward a{};
+  a.d = c.d;
+  a.x = f.input("x", c.TBI, "T*B*I");
+  a.w_ih = f.input("wIh", c.GHI, shape(c, "H*I").c_str());
+  a.w_hh = f.input("wHh", c.GHH, shape(c, "H*H").c_str());
+  a.b_ih = f.input("bIh", c.GH, shape(c, "H").c_str());
+  a.b_hh = f.input("bHh", c.GH, shape(c, "H").c_str());
+  a.h0 = f.input("h0", c.BH, "B*H", /*optional=*/true);
+  a.c0 = f.input("c0", c.BH, "B*H", /*optional=*/true);
+  a.lengths = f.lengths("lengths", c.d.B, c.d.T);
+  a.y = f.output("y", c.TBH, "T*B*H");
+  a.h_n = f.output("hT", c.BH, "B*H");
+  a.c_n = f.output("cT", c.BH, "B*H");
+  a.gates = f.output("gates", 4 * c.TBH, "T*B*4*H");
+  a.h = f.output("h", c.TBH + c.BH, "(T+1)*B*H");
+  a.c = f.output("c", c.TBH + c.BH, "(T+1)*B*H");
+  return run(info, "lstmForward", [&](const Job& job) { rnn::kernels_for(job.isa).lstm_forward(job, a); });
+}
+
+Napi::Value LstmBackward(const Napi::CallbackInfo& info) {
+  Fields f(info, "lstmBackward");
+  const Common c = read_common(f, 4);
+  rnn::LstmBackward a{};
+  a.d = c.d;
+  a.x = f.input("x", c.TBI, "T*B*I");
+  a.w_ih = f.input("wIh", c.GHI, shape(c, "H*I").c_str());
+  a.w_hh = f.input("wHh", c.GHH, shape(c, "H*H").c_str());
+  a.lengths = f.lengths("lengths", c.d.B, c.d.T);
+  a.gates = f.output("gates", 4 * c.TBH, "T*B*4*H");
+  a.h = f.output("h", c.TBH + c.BH, "(T+1)*B*H");
+  a.c = f.output("c", c.TBH + c.BH, "(T+1)*B*H");
+  a.dy = f.input("dy", c.TBH, "T*B*H", /*optional=*/true);
+  a.dh_n = f.input("dhT", c.BH, "B*H", /*optional=*/true);
+  a.dc_n = f.input("dcT", c.BH, "B*H", /*optional=*/true);
+  a.dx = f.output("dx", c.TBI, "T*B*I");
+  a.dh0 = f.output("dh0", c.BH, "B*H");
+  a.dc0 = f.output("dc0", c.BH, "B*H");
+  a.dw_ih = f.output("dWIh", c.GHI, shape(c, "H*I").c_str());
+  a.dw_hh = f.output("dWHh", c.GHH, shape(c, "H*H").c_str());
+  a.db_ih = f.output("dBIh", c.GH, shape(c, "H").c_str());
+  a.db_hh = f.output("dBHh", c.GH, shape(c, "H").c_str());
+  return run(info, "lstmBackward", [&](const Job& job) { rnn::kernels_for(job.isa).lstm_backward(job, a); });
+}
+
+Napi::Value GruForward(const Napi::CallbackInfo& info) {
+  Fields f(info, "gruForward");
+  const Common c = read_common(f, 3);
+  rnn::GruForward a{};
+  a.d = c.d;
+  a.reset_after = f.boolean("resetAfter");
+  a.x = f.input("x", c.TBI, "T*B*I");
+  a.w_ih = f.input("wIh", c.GHI, shape(c, "H*I").c_str());
+  a.w_hh = f.input("wHh", c.GHH, shape(c, "H*H").c_str());
+  a.b_ih = f.input("bIh", c.GH, shape(c, "H").c_str());
+  a.b_hh = f.input("bHh", c.GH, shape(c, "H").c_str());
+  a.h0 = f.input("h0", c.BH, "B*H", /*optional=*/true);
+  a.lengths = f.lengths("lengths", c.d.B, c.d.T);
+  a.y = f.output("y", c.TBH, "T*B*H");
+  a.h_n = f.output("hT", c.BH, "B*H");
+  a.gates = f.output("gates", 3 * c.TBH, "T*B*3*H");
+  a.hn = f.output("hn", c.TBH, "T*B*H");
+  a.h = f.output("h", c.TBH + c.BH, "(T+1)*B*H");
+  return run(info, "gruForward", [&](const Job& job) { rnn::kernels_for(job.isa).gru_forward(job, a); });
+}
+
+Napi::Value GruBackward(const Napi::CallbackInfo& info) {
+  Fields f(info, "gruBackward");
+  const Common c = read_common(f, 3);
+  rnn::GruBackward a{};
+  a.d = c.d;
+  a.reset_after = f.boolean("resetAfter");
+  a.x = f.input("x", c.TBI, "T*B*I");
+  a.w_ih = f.input("wIh", c.GHI, shape(c, "H*I").c_str());
+  a.w_hh = f.input("wHh", c.GHH, shape(c, "H*H").c_str());
+  a.lengths = f.lengths("lengths", c.d.B, c.d.T);
+  a.gates = f.output("gates", 3 * c.TBH, "T*B*3*H");
+  a.hn = f.output("hn", c.TBH, "T*B*H");
+  a.h = f.output("h", c.TBH + c.BH, "(T+1)*B*H");
+  a.dy = f.input("dy", c.TBH, "T*B*H", /*optional=*/true);
+  a.dh_n = f.input("dhT", c.BH, "B*H", /*optional=*/true);
+  a.dx = f.output("dx", c.TBI, "T*B*I");
+  a.dh0 = f.output("dh0", c.BH, "B*H");
+  a.dw_ih = f.output("dWIh", c.GHI, shape(c, "H*I").c_str());
+  a.dw_hh = f.output("dWHh", c.GHH, shape(c, "H*H").c_str());
+  a.db_ih = f.output("dBIh", c.GH, shape(c, "H").c_str());
+  a.db_hh = f.output("dBHh", c.GH, shape(c, "H").c_str());
+  return run(info, "gruBackward", [&](const Job& job) { rnn::kernels_for(job.isa).gru_backward(job, a); });
+}
+
+// pointwise(op: 'sigmoid' | 'tanh' | 'relu', x: Float32Array, y: Float32Array of x's length). y may be x.
+Napi::Value Pointwise(const Napi::CallbackInfo& info) {
+  Args args(info, "pointwise");
+  const Napi::Value op_value = info[0];
+  const char* expected_op = "one of 'sigmoid', 'tanh', 'relu'";
+  if (!op_value.IsString()) args.type_error("op", expected_op, op_value);
+  const std::string op_name = op_value.As<Napi::String>().Utf8Value();
+  rnn::Pointwise op;
+  if (op_name == "sigmoid") {
+    op = rnn::Pointwise::sigmoid;
+  } else if (op_name == "tanh") {
+    op = rnn::Pointwise::tanh;
+  } else if (op_name == "relu") {
+    op = rnn::Pointwise::relu;
+  } else {
+    args.range_error("op", expected_op, op_value);
+  }
+  const Float32View x = args.float32_array(1, "x");
+  const Float32View y = args.float32_array(2, "y");
+  if (y.length != x.length) {
+    args.range_error("y", "a Float32Array of x's length " + std::to_string(x.length), y.value);
+  }
+  const Job job = Runtime::instance().job();
+  rnn::kernels_for(job.isa).pointwise(op, x.data, y.data, x.length);
+  return info.Env().Undefined();
+}
+
+}  // namespace sg::binding

@@ -1,0 +1,112 @@
+// LSTM over a sequence, forward and backward (shapes and semantics in rnn/recurrent.h), PyTorch's gate order:
+//   i = sigmoid(a_i)  f = sigmoid(a_f)  g = tanh(a_g)  o = sigmoid(a_o),  a = W_ih x + b_ih + W_hh h + b_hh
+//   c' = f * c + i * g,  h' = o * tanh(c')
+// Compiled once per ISA (see recurrent_<isa>.cc), inside that ISA's namespace, after simd/vec-inl.h.
+
+// One step, rows [0, B): gates (B, 4H) holds the pre-activations and receives the activations i, f, g, o;
+// c_prev, h_prev (B, H) the states before; c, h, y (B, H) out. A finished example carries its states, outputs 0
+// and gets zero gates.
+inline void lstm_step_forward(const Dims& d, int64_t t, const int32_t* lengths, float* gates, const float* c_prev,
+                              const float* h_prev, float* c, float* h, float* y) {
+  const int64_t H = d.H;
+  for (int64_t b = 0; b < d.B; ++b) {
+    const int64_t o = b * H;
+    float* g = gates + 4 * o;
+    if (!active(lengths, b, t)) {
+      std::memcpy(c + o, c_prev + o, sizeof(float) * H);
+      std::memcpy(h + o, h_prev + o, sizeof(float) * H);
+      std::memset(y + o, 0, sizeof(float) * H);
+      std::memset(g, 0, sizeof(float) * 4 * H);
+      continue;
+    }
+    for_each_lanes(H, [&](int64_t j, Lanes l) {
+      const VecF i = sigmoid(l.load(g + j));
+      const VecF f = sigmoid(l.load(g + H + j));
+      const VecF gg = vtanh(l.load(g + 2 * H + j));
+      const VecF og = sigmoid(l.load(g + 3 * H + j));
+      const VecF cn = f * l.load(c_prev + o + j) + i * gg;
+      const VecF hn = og * vtanh(cn);
+      l.store(g + j, i);
+      l.store(g + H + j, f);
+      l.store(g + 2 * H + j, gg);
+      l.store(g + 3 * H + j, og);
+      l.store(c + o + j, cn);
+      l.store(h + o + j, hn);
+      l.store(y + o + j, hn);
+    });
+  }
+}
+
+// One step back, rows [0, B): gates (B, 4H) the activations of step t; c, c_prev (B, H) the cell state after and
+// before it; dy (B, H) or null; dh (B, H) dL/dh_t through later steps. dc (B, H) comes in as dL/dc_t and goes out
+// as dL/dc_{t-1}. Out: dg (B, 4H) the pre-activation gradients; dh_prev (B, H) the part of dL/dh_{t-1} that does
+// not go through W_hh (0 for a running example, dh for a finished one).
+inline void lstm_step_backward(const Dims& d, int64_t t, const int32_t* lengths, const float* gates, const float* c,
+                               const float* c_prev, const float* dy, const float* dh, float* dc, float* dg,
+                               float* dh_prev) {
+  const int64_t H = d.H;
+  for (int64_t b = 0; b < d.B; ++b) {
+    const int64_t o = b * H;
+    const float* g = gates + 4 * o;
+    float* dgb = dg + 4 * o;
+    if (!active(lengths, b, t)) {  // dc passes through unchanged
+      std::memset(dgb, 0, sizeof(float) * 4 * H);
+      std::memcpy(dh_prev + o, dh + o, sizeof(float) * H);
+      continue;
+    }
+    for_each_lanes(H, [&](int64_t j, Lanes l) {
+      const VecF i = l.load(g + j), f = l.load(g + H + j), gg = l.load(g + 2 * H + j), og = l.load(g + 3 * H + j);
+      const VecF tc = vtanh(l.load(c + o + j));
+      const VecF dht = l.load(dh + o + j) + (dy ? l.load(dy + o + j) : splat(0.0f));
+      const VecF dct = l.load(dc + o + j) + dht * og * (1.0f - tc * tc);
+      l.store(dgb + j, dct * gg * i * (1.0f - i));
+      l.store(dgb + H + j, dct * l.load(c_prev + o + j) * f * (1.0f - f));
+      l.store(dgb + 2 * H + j, dct * i * (1.0f - gg * gg));
+      l.store(dgb + 3 * H + j, dht * tc * og * (1.0f - og));
+      l.store(dc + o + j, dct * f);
+      l.store(dh_prev + o + j, splat(0.0f));
+    });
+  }
+}
+
+inline void lstm_forward(const Job& job, const LstmForward& a) {
+  const Dims& d = a.d;
+  const int64_t G = 4 * d.H, BH = d.B * d.H;
+  fill_rows(a.gates, d.T * d.B, G, a.b_ih, a.b_hh);
+  project_inputs(job, d, G, a.x, a.w_ih, a.gates);
+  initial_state(a.h0, d.B, d.H, a.h);
+  initial_state(a.c0, d.B, d.H, a.c);
+  const PackedMatrix w_hh(*job.sgemm, /*trans=*/true, a.w_hh, d.H, d.H, G);  // W_hh^T, H x 4H
+  for (int64_t t = 0; t < d.T; ++t) {
+    float* gt = a.gates + t * d.B * G;
+    sgemm_packed(*job.pool, false, d.B, 1.0f, a.h + t * BH, d.H, w_hh, 1.0f, gt, G);
+    lstm_step_forward(d, t, a.lengths, gt, a.c + t * BH, a.h + t * BH, a.c + (t + 1) * BH, a.h + (t + 1) * BH,
+                      a.y + t * BH);
+  }
+  std::memcpy(a.h_n, a.h + d.T * BH, sizeof(float) * BH);
+  std::memcpy(a.c_n, a.c + d.T * BH, sizeof(float) * BH);
+}
+
+inline void lstm_backward(const Job& job, const LstmBackward& a) {
+  const Dims& d = a.d;
+  const int64_t G = 4 * d.H, BH = d.B * d.H;
+  std::unique_ptr<float[]> dg(new float[d.T * d.B * G]);  // pre-activation gradients of every step
+  std::unique_ptr<float[]> state(new float[3 * BH]);
+  float* dh_t = state.get();
+  float* dh_prev = state.get() + BH;
+  float* dc = state.get() + 2 * BH;
+  initial_state(a.dh_n, d.B, d.H, dh_t);
+  initial_state(a.dc_n, d.B, d.H, dc);
+  const PackedMatrix w_hh(*job.sgemm, /*trans=*/false, a.w_hh, d.H, G, d.H);  // W_hh, 4H x H
+  for (int64_t t = d.T - 1; t >= 0; --t) {
+    float* dgt = dg.get() + t * d.B * G;
+    lstm_step_backward(d, t, a.lengths, a.gates + t * d.B * G, a.c + (t + 1) * BH, a.c + t * BH,
+                       a.dy ? a.dy + t * BH : nullptr, dh_t, dc, dgt, dh_prev);
+    sgemm_packed(*job.pool, false, d.B, 1.0f, dgt, G, w_hh, 1.0f, dh_prev, d.H);
+    std::swap(dh_t, dh_prev);
+  }
+  std::memcpy(a.dh0, dh_t, sizeof(float) * BH);
+  std::memcpy(a.dc0, dc, sizeof(float) * BH);
+  input_side_gradients(job, d, G, dg.get(), a.x, a.w_ih, a.dx, a.dw_ih, a.db_ih);
+  hidden_side_gradients(job, d, G, dg.get(), G, a.h, a.dw_hh, a.db_hh);
+}

@@ -1,0 +1,127 @@
+// Recurrent layers over a whole sequence: vanilla RNN, LSTM and GRU, forward and backward through time, with
+// PyTorch's semantics.
+//
+// Dimensions, named once:
+//   T  time steps        B  batch        I  input features        H  hidden units
+//   G  gates per cell: 1 for RNN, 4 for LSTM (i, f, g, o), 3 for GRU (r, z, n)
+//
+// Layout: everything is row-major and time-major. x is (T, B, I): step t is the contiguous B x I block at
+// x + t*B*I. y is (T, B, H). States h0, c0, hT, cT are (B, H). Weights are PyTorch's: w_ih (G*H, I), w_hh (G*H, H),
+// b_ih (G*H), b_hh (G*H); row g*H + j of a weight belongs to gate g, hidden unit j.
+//
+// lengths (B), optional: example b is valid for steps t < lengths[b] (0 <= lengths[b] <= T). At later steps its
+// state is carried through unchanged and its output is 0, so hT/cT hold the state after its last valid step
+// (PyTorch's packed-sequence semantics). Without lengths every example has T steps.
+//
+// The forward pass saves what the backward pass needs (the "saved" buffers below; the caller owns them). The
+// backward pass takes the gradients of the loss with respect to y, hT and cT (each may be null, meaning zero), and
+// returns those with respect to x, h0 and c0; the weight gradients are *accumulated* (+=) into dw_ih, dw_hh, db_ih,
+// db_hh, so the caller zeroes them once and can sum over batches.
+//
+// Every pointer is checked by the N-API layer before it gets here: non-null where required, long enough for its
+// shape, inputs finite. Nothing in these kernels allocates per time step: each call allocates its scratch once.
+#pragma once
+
+#include <cstdint>
+
+#include "cpu/isa.h"
+#include "runtime.h"
+
+namespace sg::rnn {
+
+struct Dims {
+  int64_t T, B, I, H;
+};
+
+enum class Activation { tanh, relu };
+
+// ---- vanilla RNN: h' = act(W_ih x + b_ih + W_hh h + b_hh), act = tanh or relu ----
+struct RnnForward {
+  Dims d;
+  Activation act;
+  const float* x;                                // (T, B, I)
+  const float *w_ih, *w_hh, *b_ih, *b_hh;        // (H, I), (H, H), (H), (H)
+  const float* h0;                               // (B, H), or null for zeros
+  const int32_t* lengths;                        // (B), or null
+  float* y;                                      // out (T, B, H)
+  float* h_n;                                    // out (B, H): hT
+  float* h;                                      // saved (T+1, B, H): state before step t is h[t]; h[0] = h0
+};
+struct RnnBackward {
+  Dims d;
+  Activation act;
+  const float *x, *w_ih, *w_hh;                  // as in RnnForward
+  const int32_t* lengths;                        // as in RnnForward
+  const float* h;                                // saved by the forward pass
+  const float *dy, *dh_n;                        // (T, B, H), (B, H); either may be null (zero)
+  float *dx, *dh0;                               // out (T, B, I), (B, H)
+  float *dw_ih, *dw_hh, *db_ih, *db_hh;          // accumulated (+=)
+};
+
+// ---- LSTM: gates i, f, g, o; c' = f*c + i*g, h' = o*tanh(c') ----
+struct LstmForward {
+  Dims d;
+  const float* x;                                // (T, B, I)
+  const float *w_ih, *w_hh, *b_ih, *b_hh;        // (4H, I), (4H, H), (4H), (4H)
+  const float *h0, *c0;                          // (B, H) each, or null for zeros
+  const int32_t* lengths;                        // (B), or null
+  float* y;                                      // out (T, B, H)
+  float *h_n, *c_n;                              // out (B, H) each: hT, cT
+  float* gates;                                  // saved (T, B, 4H): gate activations i, f, g, o per step
+  float *h, *c;                                  // saved (T+1, B, H) each: states before step t at [t]
+};
+struct LstmBackward {
+  Dims d;
+  const float *x, *w_ih, *w_hh;
+  const int32_t* lengths;
+  const float *gates, *h, *c;                    // saved by the forward pass
+  const float *dy, *dh_n, *dc_n;                 // (T, B, H), (B, H), (B, H); any may be null (zero)
+  float *dx, *dh0, *dc0;                         // out (T, B, I), (B, H), (B, H)
+  float *dw_ih, *dw_hh, *db_ih, *db_hh;          // accumulated (+=)
+};
+
+// ---- GRU: gates r, z, n; h' = (1-z)*n + z*h ----
+// reset_after (PyTorch, Keras' default): n = tanh(W_in x + b_in + r * (W_hn h + b_hn))
+// reset before (Keras reset_after=False):  n = tanh(W_in x + b_in + W_hn (r * h) + b_hn)
+struct GruForward {
+  Dims d;
+  bool reset_after;
+  const float* x;                                // (T, B, I)
+  const float *w_ih, *w_hh, *b_ih, *b_hh;        // (3H, I), (3H, H), (3H), (3H)
+  const float* h0;                               // (B, H), or null for zeros
+  const int32_t* lengths;                        // (B), or null
+  float* y;                                      // out (T, B, H)
+  float* h_n;                                    // out (B, H)
+  float* gates;                                  // saved (T, B, 3H): gate activations r, z, n per step
+  float* hn;                                     // saved (T, B, H): W_hn h + b_hn (reset_after), or r * h (before)
+  float* h;                                      // saved (T+1, B, H)
+};
+struct GruBackward {
+  Dims d;
+  bool reset_after;
+  const float *x, *w_ih, *w_hh;
+  const int32_t* lengths;
+  const float *gates, *hn, *h;                   // saved by the forward pass
+  const float *dy, *dh_n;                        // (T, B, H), (B, H); either may be null (zero)
+  float *dx, *dh0;                               // out (T, B, I), (B, H)
+  float *dw_ih, *dw_hh, *db_ih, *db_hh;          // accumulated (+=)
+};
+
+// Elementwise activations on n floats (y may be x): the vectorized functions the cells use, for testing them and
+// for the elementwise API.
+enum class Pointwise { sigmoid, tanh, relu };
+
+// One instruction set's implementations (native/rnn/recurrent_<isa>.cc, all from the same *-inl.h sources).
+struct Kernels {
+  void (*rnn_forward)(const Job&, const RnnForward&);
+  void (*rnn_backward)(const Job&, const RnnBackward&);
+  void (*lstm_forward)(const Job&, const LstmForward&);
+  void (*lstm_backward)(const Job&, const LstmBackward&);
+  void (*gru_forward)(const Job&, const GruForward&);
+  void (*gru_backward)(const Job&, const GruBackward&);
+  void (*pointwise)(Pointwise op, const float* x, float* y, int64_t n);
+};
+
+const Kernels& kernels_for(Isa isa);
+
+}  // namespace sg::rnn
