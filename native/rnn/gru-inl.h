@@ -26,7 +26,7 @@ inline void gru_step_forward_after(const Dims& d, int64_t t, const int32_t* leng
       std::memset(hn + o, 0, sizeof(float) * H);
       continue;
     }
-    for_each_lanes(H, [&](int64_t j, Lanes l) {
+    for_each_lanes(H, [&](int64_t j, auto l) {
       const VecF r = sigmoid(l.load(g + j) + l.load(hgb + j));
       const VecF z = sigmoid(l.load(g + H + j) + l.load(hgb + H + j));
       const VecF hnj = l.load(hgb + 2 * H + j) + l.load(b_hn + j);
@@ -54,7 +54,7 @@ inline void gru_step_forward_rz(const Dims& d, int64_t t, const int32_t* lengths
       std::memset(rh + o, 0, sizeof(float) * H);
       continue;
     }
-    for_each_lanes(H, [&](int64_t j, Lanes l) {
+    for_each_lanes(H, [&](int64_t j, auto l) {
       const VecF r = sigmoid(l.load(g + j) + l.load(hg + 2 * o + j));
       const VecF z = sigmoid(l.load(g + H + j) + l.load(hg + 2 * o + H + j));
       l.store(g + j, r);
@@ -77,7 +77,7 @@ inline void gru_step_forward_n(const Dims& d, int64_t t, const int32_t* lengths,
       std::memset(g, 0, sizeof(float) * 3 * H);
       continue;
     }
-    for_each_lanes(H, [&](int64_t j, Lanes l) {
+    for_each_lanes(H, [&](int64_t j, auto l) {
       const VecF n = vtanh(l.load(g + 2 * H + j) + l.load(hg + o + j));
       const VecF z = l.load(g + H + j);
       const VecF hp = l.load(h_prev + o + j);
@@ -106,7 +106,7 @@ inline void gru_step_backward_after(const Dims& d, int64_t t, const int32_t* len
       std::memcpy(dh_prev + o, dh + o, sizeof(float) * H);
       continue;
     }
-    for_each_lanes(H, [&](int64_t j, Lanes l) {
+    for_each_lanes(H, [&](int64_t j, auto l) {
       const VecF r = l.load(g + j), z = l.load(g + H + j), n = l.load(g + 2 * H + j);
       const VecF dht = l.load(dh + o + j) + (dy ? l.load(dy + o + j) : splat(0.0f));
       const VecF da_n = dht * (1.0f - z) * (1.0f - n * n);
@@ -136,7 +136,7 @@ inline void gru_step_backward_zn(const Dims& d, int64_t t, const int32_t* length
       std::memcpy(dh_prev + o, dh + o, sizeof(float) * H);
       continue;
     }
-    for_each_lanes(H, [&](int64_t j, Lanes l) {
+    for_each_lanes(H, [&](int64_t j, auto l) {
       const VecF z = l.load(g + H + j), n = l.load(g + 2 * H + j);
       const VecF dht = l.load(dh + o + j) + (dy ? l.load(dy + o + j) : splat(0.0f));
       l.store(dgi + 3 * o + H + j, dht * (l.load(h_prev + o + j) - n) * z * (1.0f - z));
@@ -153,7 +153,7 @@ inline void gru_step_backward_r(const Dims& d, int64_t t, const int32_t* lengths
   for (int64_t b = 0; b < d.B; ++b) {
     const int64_t o = b * H;
     if (!active(lengths, b, t)) continue;  // its dgi row is already zero
-    for_each_lanes(H, [&](int64_t j, Lanes l) {
+    for_each_lanes(H, [&](int64_t j, auto l) {
       const VecF r = l.load(gates + 3 * o + j);
       const VecF drh = l.load(d_rh + o + j);
       l.store(dgi + 3 * o + j, drh * l.load(h_prev + o + j) * r * (1.0f - r));
@@ -170,7 +170,7 @@ inline void gru_forward(const Job& job, const GruForward& a) {
   std::unique_ptr<float[]> bias(new float[G]);
   for (int64_t j = 0; j < G; ++j) bias[j] = a.b_ih[j] + (a.reset_after && j >= 2 * H ? 0.0f : a.b_hh[j]);
   fill_rows(a.gates, d.T * d.B, G, bias.get(), nullptr);
-  project_inputs(job, d, G, a.x, a.w_ih, a.gates);
+  project_inputs(job, d, G, a.x, a.w_ih, a.gates, 1.0f);
   initial_state(a.h0, d.B, H, a.h);
   std::unique_ptr<float[]> hg(new float[d.B * G]);
 
@@ -209,17 +209,23 @@ inline void gru_backward(const Job& job, const GruBackward& a) {
   if (a.reset_after) {
     std::unique_ptr<float[]> dgh(new float[TBG]);  // hidden-side ones
     const PackedMatrix w_hh(*job.sgemm, /*trans=*/false, a.w_hh, H, G, H);  // W_hh, 3H x H
+    ColumnSums db_ih(G), db_hh(G);  // they differ on n, where the hidden side was scaled by r
     for (int64_t t = d.T - 1; t >= 0; --t) {
       const int64_t at = t * d.B * G;
       gru_step_backward_after(d, t, a.lengths, a.gates + at, a.hn + t * BH, a.h + t * BH,
                               a.dy ? a.dy + t * BH : nullptr, dh_t, dgi.get() + at, dgh.get() + at, dh_prev);
+      db_ih.add(dgi.get() + at, d.B, G);
+      db_hh.add(dgh.get() + at, d.B, G);
       sgemm_packed(*job.pool, false, d.B, 1.0f, dgh.get() + at, G, w_hh, 1.0f, dh_prev, H);
       std::swap(dh_t, dh_prev);
     }
-    hidden_side_gradients(job, d, G, dgh.get(), G, a.h, a.dw_hh, a.db_hh);
+    db_ih.add_to(a.db_ih);
+    db_hh.add_to(a.db_hh);
+    hidden_side_gradients(job, d, G, dgh.get(), G, a.h, a.dw_hh);
   } else {
     const PackedMatrix w_hrz(*job.sgemm, /*trans=*/false, a.w_hh, H, 2 * H, H);        // W_hr,z, 2H x H
     const PackedMatrix w_hn(*job.sgemm, /*trans=*/false, a.w_hh + 2 * H * H, H, H, H);  // W_hn, H x H
+    ColumnSums db(G);  // every bias simply adds here, so both share one gradient
     for (int64_t t = d.T - 1; t >= 0; --t) {
       const int64_t at = t * d.B * G;
       float* dgt = dgi.get() + at;
@@ -228,12 +234,15 @@ inline void gru_backward(const Job& job, const GruBackward& a) {
       sgemm_packed(*job.pool, false, d.B, 1.0f, dgt + 2 * H, G, w_hn, 0.0f, scratch, H);  // d(r*h) = da_n W_hn
       gru_step_backward_r(d, t, a.lengths, a.gates + at, a.h + t * BH, scratch, dgt, dh_prev);
       sgemm_packed(*job.pool, false, d.B, 1.0f, dgt, G, w_hrz, 1.0f, dh_prev, H);  // += da_r,z W_hr,z
+      db.add(dgt, d.B, G);
       std::swap(dh_t, dh_prev);
     }
+    db.add_to(a.db_ih);
+    db.add_to(a.db_hh);
     // W_hr,z multiplied h; W_hn multiplied r * h (saved in hn).
-    hidden_side_gradients(job, d, 2 * H, dgi.get(), G, a.h, a.dw_hh, a.db_hh);
-    hidden_side_gradients(job, d, H, dgi.get() + 2 * H, G, a.hn, a.dw_hh + 2 * H * H, a.db_hh + 2 * H);
+    hidden_side_gradients(job, d, 2 * H, dgi.get(), G, a.h, a.dw_hh);
+    hidden_side_gradients(job, d, H, dgi.get() + 2 * H, G, a.hn, a.dw_hh + 2 * H * H);
   }
   std::memcpy(a.dh0, dh_t, sizeof(float) * BH);
-  input_side_gradients(job, d, G, dgi.get(), a.x, a.w_ih, a.dx, a.dw_ih, a.db_ih);
+  input_side_gradients(job, d, G, dgi.get(), a.x, a.w_ih, a.dx, a.dw_ih);
 }

@@ -3,14 +3,18 @@
 //   c' = f * c + i * g,  h' = o * tanh(c')
 // Compiled once per ISA (see recurrent_<isa>.cc), inside that ISA's namespace, after simd/vec-inl.h.
 
-// One step, rows [0, B): gates (B, 4H) holds the pre-activations and receives the activations i, f, g, o;
-// c_prev, h_prev (B, H) the states before; c, h, y (B, H) out. A finished example carries its states, outputs 0
+// One step, rows [0, B): xg (B, 4H) the input projection W_ih x of this step; hg (B, 4H) the recurrent one,
+// W_hh h_prev; bias (4H) = b_ih + b_hh; c_prev, h_prev (B, H) the states before. Out: gates (B, 4H) the activations
+// i, f, g, o (xg and gates may be the same buffer); c, h, y (B, H). A finished example carries its states, outputs 0
 // and gets zero gates.
-inline void lstm_step_forward(const Dims& d, int64_t t, const int32_t* lengths, float* gates, const float* c_prev,
-                              const float* h_prev, float* c, float* h, float* y) {
+inline void lstm_step_forward(const Dims& d, int64_t t, const int32_t* lengths, const float* xg, const float* hg,
+                              const float* bias, const float* c_prev, const float* h_prev, float* gates, float* c,
+                              float* h, float* y) {
   const int64_t H = d.H;
   for (int64_t b = 0; b < d.B; ++b) {
     const int64_t o = b * H;
+    const float* x4 = xg + 4 * o;
+    const float* h4 = hg + 4 * o;
     float* g = gates + 4 * o;
     if (!active(lengths, b, t)) {
       std::memcpy(c + o, c_prev + o, sizeof(float) * H);
@@ -19,11 +23,12 @@ inline void lstm_step_forward(const Dims& d, int64_t t, const int32_t* lengths, 
       std::memset(g, 0, sizeof(float) * 4 * H);
       continue;
     }
-    for_each_lanes(H, [&](int64_t j, Lanes l) {
-      const VecF i = sigmoid(l.load(g + j));
-      const VecF f = sigmoid(l.load(g + H + j));
-      const VecF gg = vtanh(l.load(g + 2 * H + j));
-      const VecF og = sigmoid(l.load(g + 3 * H + j));
+    for_each_lanes(H, [&](int64_t j, auto l) {
+      const auto pre = [&](int64_t gate) {
+        const int64_t k = gate * H + j;
+        return l.load(x4 + k) + l.load(h4 + k) + l.load(bias + k);
+      };
+      const VecF i = sigmoid(pre(0)), f = sigmoid(pre(1)), gg = vtanh(pre(2)), og = sigmoid(pre(3));
       const VecF cn = f * l.load(c_prev + o + j) + i * gg;
       const VecF hn = og * vtanh(cn);
       l.store(g + j, i);
@@ -54,7 +59,7 @@ inline void lstm_step_backward(const Dims& d, int64_t t, const int32_t* lengths,
       std::memcpy(dh_prev + o, dh + o, sizeof(float) * H);
       continue;
     }
-    for_each_lanes(H, [&](int64_t j, Lanes l) {
+    for_each_lanes(H, [&](int64_t j, auto l) {
       const VecF i = l.load(g + j), f = l.load(g + H + j), gg = l.load(g + 2 * H + j), og = l.load(g + 3 * H + j);
       const VecF tc = vtanh(l.load(c + o + j));
       const VecF dht = l.load(dh + o + j) + (dy ? l.load(dy + o + j) : splat(0.0f));
@@ -72,16 +77,20 @@ inline void lstm_step_backward(const Dims& d, int64_t t, const int32_t* lengths,
 inline void lstm_forward(const Job& job, const LstmForward& a) {
   const Dims& d = a.d;
   const int64_t G = 4 * d.H, BH = d.B * d.H;
-  fill_rows(a.gates, d.T * d.B, G, a.b_ih, a.b_hh);
-  project_inputs(job, d, G, a.x, a.w_ih, a.gates);
+  // The input projections of all steps go straight into the saved gates buffer, and each step's activations
+  // overwrite its own projection. The recurrent product goes to a small buffer that stays in cache.
+  project_inputs(job, d, G, a.x, a.w_ih, a.gates, /*beta=*/0.0f);
+  std::unique_ptr<float[]> bias(new float[G]);
+  fill_rows(bias.get(), 1, G, a.b_ih, a.b_hh);
+  std::unique_ptr<float[]> hg(new float[d.B * G]);
   initial_state(a.h0, d.B, d.H, a.h);
   initial_state(a.c0, d.B, d.H, a.c);
   const PackedMatrix w_hh(*job.sgemm, /*trans=*/true, a.w_hh, d.H, d.H, G);  // W_hh^T, H x 4H
   for (int64_t t = 0; t < d.T; ++t) {
     float* gt = a.gates + t * d.B * G;
-    sgemm_packed(*job.pool, false, d.B, 1.0f, a.h + t * BH, d.H, w_hh, 1.0f, gt, G);
-    lstm_step_forward(d, t, a.lengths, gt, a.c + t * BH, a.h + t * BH, a.c + (t + 1) * BH, a.h + (t + 1) * BH,
-                      a.y + t * BH);
+    sgemm_packed(*job.pool, false, d.B, 1.0f, a.h + t * BH, d.H, w_hh, 0.0f, hg.get(), G);
+    lstm_step_forward(d, t, a.lengths, gt, hg.get(), bias.get(), a.c + t * BH, a.h + t * BH, gt, a.c + (t + 1) * BH,
+                      a.h + (t + 1) * BH, a.y + t * BH);
   }
   std::memcpy(a.h_n, a.h + d.T * BH, sizeof(float) * BH);
   std::memcpy(a.c_n, a.c + d.T * BH, sizeof(float) * BH);
@@ -98,15 +107,19 @@ inline void lstm_backward(const Job& job, const LstmBackward& a) {
   initial_state(a.dh_n, d.B, d.H, dh_t);
   initial_state(a.dc_n, d.B, d.H, dc);
   const PackedMatrix w_hh(*job.sgemm, /*trans=*/false, a.w_hh, d.H, G, d.H);  // W_hh, 4H x H
+  ColumnSums db(G);  // both biases simply add, so they share one gradient
   for (int64_t t = d.T - 1; t >= 0; --t) {
     float* dgt = dg.get() + t * d.B * G;
     lstm_step_backward(d, t, a.lengths, a.gates + t * d.B * G, a.c + (t + 1) * BH, a.c + t * BH,
                        a.dy ? a.dy + t * BH : nullptr, dh_t, dc, dgt, dh_prev);
+    db.add(dgt, d.B, G);
     sgemm_packed(*job.pool, false, d.B, 1.0f, dgt, G, w_hh, 1.0f, dh_prev, d.H);
     std::swap(dh_t, dh_prev);
   }
   std::memcpy(a.dh0, dh_t, sizeof(float) * BH);
   std::memcpy(a.dc0, dc, sizeof(float) * BH);
-  input_side_gradients(job, d, G, dg.get(), a.x, a.w_ih, a.dx, a.dw_ih, a.db_ih);
-  hidden_side_gradients(job, d, G, dg.get(), G, a.h, a.dw_hh, a.db_hh);
+  db.add_to(a.db_ih);
+  db.add_to(a.db_hh);
+  input_side_gradients(job, d, G, dg.get(), a.x, a.w_ih, a.dx, a.dw_ih);
+  hidden_side_gradients(job, d, G, dg.get(), G, a.h, a.dw_hh);
 }

@@ -19,7 +19,7 @@ inline void rnn_step_forward(const Dims& d, Activation act, int64_t t, const int
       std::memset(y + o, 0, sizeof(float) * d.H);
       continue;
     }
-    for_each_lanes(d.H, [&](int64_t j, Lanes l) {
+    for_each_lanes(d.H, [&](int64_t j, auto l) {
       const VecF hn = rnn_activate(act, l.load(a + o + j));
       l.store(h + o + j, hn);
       l.store(y + o + j, hn);
@@ -39,7 +39,7 @@ inline void rnn_step_backward(const Dims& d, Activation act, int64_t t, const in
       std::memcpy(dh_prev + o, dh + o, sizeof(float) * d.H);
       continue;
     }
-    for_each_lanes(d.H, [&](int64_t j, Lanes l) {
+    for_each_lanes(d.H, [&](int64_t j, auto l) {
       const VecF g = l.load(dh + o + j) + (dy ? l.load(dy + o + j) : splat(0.0f));
       l.store(da + o + j, g * rnn_activation_slope(act, l.load(h + o + j)));
       l.store(dh_prev + o + j, splat(0.0f));
@@ -52,7 +52,7 @@ inline void rnn_forward(const Job& job, const RnnForward& a) {
   const int64_t BH = d.B * d.H;
   std::unique_ptr<float[]> pre(new float[d.T * BH]);  // pre-activations of every step
   fill_rows(pre.get(), d.T * d.B, d.H, a.b_ih, a.b_hh);
-  project_inputs(job, d, d.H, a.x, a.w_ih, pre.get());
+  project_inputs(job, d, d.H, a.x, a.w_ih, pre.get(), 1.0f);
   initial_state(a.h0, d.B, d.H, a.h);
   const PackedMatrix w_hh(*job.sgemm, /*trans=*/true, a.w_hh, d.H, d.H, d.H);  // W_hh^T, H x H
   for (int64_t t = 0; t < d.T; ++t) {
@@ -72,14 +72,18 @@ inline void rnn_backward(const Job& job, const RnnBackward& a) {
   float* dh_prev = dh.get() + BH;
   initial_state(a.dh_n, d.B, d.H, dh_t);
   const PackedMatrix w_hh(*job.sgemm, /*trans=*/false, a.w_hh, d.H, d.H, d.H);  // W_hh, H x H
+  ColumnSums db(d.H);  // both biases simply add, so they share one gradient
   for (int64_t t = d.T - 1; t >= 0; --t) {
     float* dat = da.get() + t * BH;
     rnn_step_backward(d, a.act, t, a.lengths, a.h + (t + 1) * BH, a.dy ? a.dy + t * BH : nullptr, dh_t, dat,
                       dh_prev);
+    db.add(dat, d.B, d.H);
     sgemm_packed(*job.pool, false, d.B, 1.0f, dat, d.H, w_hh, 1.0f, dh_prev, d.H);
     std::swap(dh_t, dh_prev);
   }
   std::memcpy(a.dh0, dh_t, sizeof(float) * BH);
-  input_side_gradients(job, d, d.H, da.get(), a.x, a.w_ih, a.dx, a.dw_ih, a.db_ih);
-  hidden_side_gradients(job, d, d.H, da.get(), d.H, a.h, a.dw_hh, a.db_hh);
+  db.add_to(a.db_ih);
+  db.add_to(a.db_hh);
+  input_side_gradients(job, d, d.H, da.get(), a.x, a.w_ih, a.dx, a.dw_ih);
+  hidden_side_gradients(job, d, d.H, da.get(), d.H, a.h, a.dw_hh);
 }

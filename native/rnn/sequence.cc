@@ -11,19 +11,19 @@ void fill_rows(float* out, int64_t rows, int64_t cols, const float* bias_a, cons
   for (int64_t r = 1; r < rows; ++r) std::memcpy(out + r * cols, first, sizeof(float) * cols);
 }
 
-void project_inputs(const Job& job, const Dims& d, int64_t n, const float* x, const float* w, float* out) {
+void project_inputs(const Job& job, const Dims& d, int64_t n, const float* x, const float* w, float* out, float beta) {
   SgemmArgs g;
   g.trans_b = true;
   g.m = d.T * d.B, g.n = n, g.k = d.I;
   g.a = x, g.lda = d.I;
   g.b = w, g.ldb = d.I;
-  g.beta = 1.0f;
+  g.beta = beta;
   g.c = out, g.ldc = n;
   sgemm(*job.sgemm, *job.pool, g);
 }
 
 void input_side_gradients(const Job& job, const Dims& d, int64_t n, const float* dg, const float* x,
-                          const float* w_ih, float* dx, float* dw_ih, float* db_ih) {
+                          const float* w_ih, float* dx, float* dw_ih) {
   const int64_t rows = d.T * d.B;
   SgemmArgs g;  // dx = dg * w_ih
   g.m = rows, g.n = d.I, g.k = n;
@@ -41,11 +41,10 @@ void input_side_gradients(const Job& job, const Dims& d, int64_t n, const float*
   w.beta = 1.0f;
   w.c = dw_ih, w.ldc = d.I;
   sgemm(*job.sgemm, *job.pool, w);
-  add_column_sums(dg, rows, n, n, db_ih);
 }
 
 void hidden_side_gradients(const Job& job, const Dims& d, int64_t n, const float* dg, int64_t ldg, const float* hin,
-                           float* dw, float* db) {
+                           float* dw) {
   const int64_t rows = d.T * d.B;
   SgemmArgs w;  // dw += dg^T * hin
   w.trans_a = true;
@@ -55,22 +54,18 @@ void hidden_side_gradients(const Job& job, const Dims& d, int64_t n, const float
   w.beta = 1.0f;
   w.c = dw, w.ldc = d.H;
   sgemm(*job.sgemm, *job.pool, w);
-  add_column_sums(dg, rows, n, ldg, db);
 }
 
-void add_column_sums(const float* m, int64_t rows, int64_t n, int64_t ld, float* out) {
-  // Summed in float64, so a bias gradient over many steps does not lose the small contributions.
-  constexpr int64_t kChunk = 512;
-  double acc[kChunk];
-  for (int64_t j0 = 0; j0 < n; j0 += kChunk) {
-    const int64_t cols = std::min(kChunk, n - j0);
-    std::fill(acc, acc + cols, 0.0);
-    for (int64_t r = 0; r < rows; ++r) {
-      const float* row = m + r * ld + j0;
-      for (int64_t j = 0; j < cols; ++j) acc[j] += row[j];
-    }
-    for (int64_t j = 0; j < cols; ++j) out[j0 + j] += static_cast<float>(acc[j]);
+void ColumnSums::add(const float* m, int64_t rows, int64_t ld) {
+  const int64_t n = static_cast<int64_t>(sums_.size());
+  for (int64_t r = 0; r < rows; ++r) {
+    const float* row = m + r * ld;
+    for (int64_t j = 0; j < n; ++j) sums_[j] += row[j];
   }
+}
+
+void ColumnSums::add_to(float* out) const {
+  for (size_t j = 0; j < sums_.size(); ++j) out[j] += static_cast<float>(sums_[j]);
 }
 
 void initial_state(const float* h0, int64_t B, int64_t H, float* h) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <vector>
 
 #include "gemm/sgemm.h"
 #include "rnn/recurrent.h"
@@ -15,23 +16,33 @@ inline bool active(const int32_t* lengths, int64_t b, int64_t t) { return length
 // out (rows, cols) = bias_a + bias_b in every row; bias_b may be null.
 void fill_rows(float* out, int64_t rows, int64_t cols, const float* bias_a, const float* bias_b);
 
-// out (T*B, n) += x (T*B, I) * w^T, with w (n, I): the input projection of every step in one GEMM.
-void project_inputs(const Job& job, const Dims& d, int64_t n, const float* x, const float* w, float* out);
+// out (T*B, n) = x (T*B, I) * w^T + beta * out, with w (n, I): the input projection of every step in one GEMM.
+void project_inputs(const Job& job, const Dims& d, int64_t n, const float* x, const float* w, float* out, float beta);
 
-// The gradients that follow from the pre-activation gate gradients of all steps, dg (T*B, n), in three GEMMs:
+// The gradients that follow from the pre-activation gate gradients of all steps, dg (T*B, n), in two GEMMs:
 //   dx (T*B, I)   = dg * w_ih             (overwritten)
 //   dw_ih (n, I) += dg^T * x
-//   db_ih (n)    += column sums of dg
 void input_side_gradients(const Job& job, const Dims& d, int64_t n, const float* dg, const float* x,
-                          const float* w_ih, float* dx, float* dw_ih, float* db_ih);
+                          const float* w_ih, float* dx, float* dw_ih);
 
-// dw (n, H) += dg^T (n x T*B) * hin (T*B, H), and db (n) += column sums of dg: a recurrent weight's gradient for
-// all steps at once. dg has row stride ldg; hin is the input the weight multiplied at each step (h before the step).
+// dw (n, H) += dg^T (n x T*B) * hin (T*B, H): a recurrent weight's gradient for all steps at once. dg has row
+// stride ldg; hin is the input the weight multiplied at each step (h before the step).
 void hidden_side_gradients(const Job& job, const Dims& d, int64_t n, const float* dg, int64_t ldg, const float* hin,
-                           float* dw, float* db);
+                           float* dw);
 
-// out (n) += sum over rows of m (rows, n, row stride ld).
-void add_column_sums(const float* m, int64_t rows, int64_t n, int64_t ld, float* out);
+// A bias gradient: column sums of the pre-activation gradients, added a step at a time while that step's block is
+// still in cache, and summed in float64 so that small contributions over many steps are not lost.
+class ColumnSums {
+ public:
+  explicit ColumnSums(int64_t n) : sums_(static_cast<size_t>(n), 0.0) {}
+  // += the column sums of m (rows x n, row stride ld).
+  void add(const float* m, int64_t rows, int64_t ld);
+  // out (n) += the sums so far.
+  void add_to(float* out) const;
+
+ private:
+  std::vector<double> sums_;
+};
 
 // h (B, H) = h0, or zeros when h0 is null.
 void initial_state(const float* h0, int64_t B, int64_t H, float* h);

@@ -25,8 +25,18 @@ inline VecF clamp(VecF x, float lo, float hi) {
   return x > hi ? splat(hi) : x;
 }
 
-// A run of up to kLanes consecutive elements: full vectors in the loop body, a partial one at the end of a row.
-struct Lanes {
+// A run of kLanes consecutive elements (the loop body), and a shorter one (the end of a row). They are distinct
+// types so that a generic lambda is compiled twice: with whole-vector loads and stores for the first, and with a
+// copy of `count` elements only for the second.
+struct FullLanes {
+  static VecF load(const float* p) {
+    VecF v;
+    std::memcpy(&v, p, sizeof v);
+    return v;
+  }
+  static void store(float* p, VecF v) { std::memcpy(p, &v, sizeof v); }
+};
+struct PartialLanes {
   int count;
   VecF load(const float* p) const {
     VecF v = {};
@@ -36,12 +46,12 @@ struct Lanes {
   void store(float* p, VecF v) const { std::memcpy(p, &v, sizeof(float) * count); }
 };
 
-// Calls body(j, lanes) for j = 0, kLanes, 2 kLanes, ... < n, the last call with the remaining lanes.
+// Calls body(j, lanes) for j = 0, kLanes, 2 kLanes, ... < n: with FullLanes, then PartialLanes for the remainder.
 template <class Body>
 inline void for_each_lanes(int64_t n, Body body) {
   int64_t j = 0;
-  for (; j + kLanes <= n; j += kLanes) body(j, Lanes{kLanes});
-  if (j < n) body(j, Lanes{static_cast<int>(n - j)});
+  for (; j + kLanes <= n; j += kLanes) body(j, FullLanes{});
+  if (j < n) body(j, PartialLanes{static_cast<int>(n - j)});
 }
 
 // e^x. Cephes' expf: x = n ln2 + r with |r| <= ln2 / 2 (ln2 split in two for an exact reduction), e^r from a
