@@ -172,3 +172,40 @@ function editDistance(a: string, b: string): number {
   }
   return prev[b.length];
 }
+
+/**
+ * A Float32Array of exactly `length` elements (`shape` spells the length out, as in "T*B*I"). An optional one may be
+ * undefined or null (then null is returned). With `finite`, every element must be a finite number.
+ */
+export function checkFloat32(
+  fn: string,
+  name: string,
+  value: unknown,
+  length: number,
+  shape: string,
+  { optional = false, finite = true }: { optional?: boolean; finite?: boolean } = {},
+): Float32Array | null {
+  if (optional && (value === undefined || value === null)) return null;
+  const expected = `a Float32Array of length ${shape} = ${length}`;
+  if (!(value instanceof Float32Array)) throw typeError(fn, name, expected, value);
+  if (value.length !== length) throw rangeError(fn, name, expected, describe(value));
+  if (finite) {
+    for (let i = 0; i < value.length; i++) {
+      if (!Number.isFinite(value[i])) throw rangeError(fn, name, 'finite numbers only', `${value[i]} at index ${i}`);
+    }
+  }
+  return value;
+}
+
+/** One of `choices`. */
+export function checkChoice<T extends string>(fn: string, name: string, value: unknown, choices: readonly T[]): T {
+  const expected = `one of ${choices.map((c) => `'${c}'`).join(', ')}`;
+  if (typeof value !== 'string') throw typeError(fn, name, expected, value);
+  if (!(choices as readonly string[]).includes(value)) throw rangeError(fn, name, expected, describe(value));
+  return value as T;
+}
+
+export function checkBoolean(fn: string, name: string, value: unknown): boolean {
+  if (typeof value !== 'boolean') throw typeError(fn, name, 'a boolean', value);
+  return value;
+}

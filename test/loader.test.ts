@@ -126,5 +126,17 @@ describe('the package as a user imports it', () => {
       { encoding: 'utf8', env: { ...process.env, STEADYGRAD_BACKEND: 'js' } },
     );
     expect(out.trim()).toBe('backendInfo,setThreads,sgemm');
+    const kernels = execFileSync(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `import * as k from 'steadygrad/kernels'; console.log(Object.keys(k).sort().join(','))`,
+      ],
+      { encoding: 'utf8', cwd: packageRoot, env: { ...process.env, STEADYGRAD_BACKEND: 'js' } },
+    );
+    expect(kernels.trim()).toBe(
+      'gruBackward,gruForward,lstmBackward,lstmForward,relu,rnnBackward,rnnForward,sgemm,sigmoid,tanh',
+    );
   });
 });

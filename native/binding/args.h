@@ -81,6 +81,11 @@ class Fields {
   // Per-example lengths: an Int32Array of `count` elements in [0, max], or absent (nullptr).
   const int32_t* lengths(const char* name, int64_t count, int64_t max) const;
 
+  [[noreturn]] void range_error(const std::string& name, const std::string& expected,
+                                const std::string& received) const {
+    args_.range_error(name, expected, received);
+  }
+
  private:
   Napi::Value field(const char* name) const { return object_.Get(name); }
   Float32View float32_array(const char* name, const Napi::Value& v, double length, const char* shape) const;

@@ -4,6 +4,7 @@
 // dimensions T, B, I, H; inputs (checked to be finite); outputs, which the TypeScript layer allocates; and the
 // forward pass's saved buffers. Every field is checked here again, with the messages of that file, before
 // anything runs. Shapes and semantics: native/rnn/recurrent.h.
+#include <initializer_list>
 #include <new>
 #include <string>
 
@@ -24,6 +25,18 @@ struct Common {
   double TBI, TBH, BH, GHI, GHH, GH;
 };
 
+// Every buffer size must fit in 2^53 - 1 (exact in a double, and far beyond any real array): checked with the exact
+// product, so that the message never prints a rounded size.
+void check_size(const Fields& f, const std::string& name, std::initializer_list<int64_t> factors) {
+  constexpr unsigned __int128 kMax = 9007199254740991;
+  unsigned __int128 product = 1;
+  for (int64_t x : factors) product *= static_cast<unsigned __int128>(x);  // each factor < 2^32: no overflow
+  if (product <= kMax) return;
+  std::string digits;
+  for (unsigned __int128 p = product; p > 0; p /= 10) digits.insert(digits.begin(), char('0' + int(p % 10)));
+  f.range_error(name, "at most 9007199254740991", digits);
+}
+
 Common read_common(const Fields& f, int gates) {
   Common c;
   c.d.T = f.integer("T", 1, kMaxSize);
@@ -31,9 +44,15 @@ Common read_common(const Fields& f, int gates) {
   c.d.I = f.integer("I", 1, kMaxSize);
   c.d.H = f.integer("H", 1, kMaxSize);
   c.g = gates == 1 ? "" : std::to_string(gates) + "*";
-  // Products in double: exact below 2^53, and a product beyond that can never match a real array's length.
-  const double T = double(c.d.T), B = double(c.d.B), I = double(c.d.I), H = double(c.d.H), G = double(gates);
-  c.TBI = T * B * I, c.TBH = T * B * H, c.BH = B * H, c.GHI = G * H * I, c.GHH = G * H * H, c.GH = G * H;
+  const int64_t T = c.d.T, B = c.d.B, I = c.d.I, H = c.d.H;
+  check_size(f, "T*B*I", {T, B, I});
+  check_size(f, "(T+1)*B*H", {T + 1, B, H});
+  check_size(f, "T*B*" + c.g + "H", {T, B, gates, H});
+  check_size(f, c.g + "H*I", {gates, H, I});
+  check_size(f, c.g + "H*H", {gates, H, H});
+  // Below 2^53 these products are exact in double, which is how the length checks compare them.
+  const double dT = double(T), dB = double(B), dI = double(I), dH = double(H), G = double(gates);
+  c.TBI = dT * dB * dI, c.TBH = dT * dB * dH, c.BH = dB * dH, c.GHI = G * dH * dI, c.GHH = G * dH * dH, c.GH = G * dH;
   return c;
 }
 

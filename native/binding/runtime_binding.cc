@@ -35,7 +35,7 @@ Napi::Value SetThreads(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
-// info() -> { version, isa, isas, threads, cores, kernels: { sgemm }, parallelRuns }
+// info() -> { version, isa, isas, threads, cores, kernels: { sgemm, recurrent }, parallelRuns }
 Napi::Value Info(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const Job job = Runtime::instance().job();
@@ -49,6 +49,7 @@ Napi::Value Info(const Napi::CallbackInfo& info) {
   out.Set("cores", Runtime::available_cores());
   Napi::Object kernels = Napi::Object::New(env);
   kernels.Set("sgemm", job.sgemm->name);
+  kernels.Set("recurrent", std::string("recurrent_") + isa_name(job.isa));
   out.Set("kernels", kernels);
   out.Set("parallelRuns", static_cast<double>(job.pool->parallel_runs()));
   return out;

@@ -16,6 +16,13 @@ export interface Addon {
   };
   setThreads(threads: number): void;
   sgemm: Backend['sgemm'];
+  rnnForward: Backend['rnnForward'];
+  rnnBackward: Backend['rnnBackward'];
+  lstmForward: Backend['lstmForward'];
+  lstmBackward: Backend['lstmBackward'];
+  gruForward: Backend['gruForward'];
+  gruBackward: Backend['gruBackward'];
+  pointwise: Backend['pointwise'];
 }
 
 export function createNativeBackend(addon: Addon, version: string): Backend {
@@ -37,5 +44,12 @@ export function createNativeBackend(addon: Addon, version: string): Backend {
     },
     setThreads: (threads) => addon.setThreads(threads),
     sgemm: addon.sgemm,
+    rnnForward: addon.rnnForward,
+    rnnBackward: addon.rnnBackward,
+    lstmForward: addon.lstmForward,
+    lstmBackward: addon.lstmBackward,
+    gruForward: addon.gruForward,
+    gruBackward: addon.gruBackward,
+    pointwise: addon.pointwise,
   };
 }

@@ -1,4 +1,13 @@
 // The Backend interface: what the native addon and the pure-TypeScript implementation both provide.
+import type {
+  GruBackwardCall,
+  GruForwardCall,
+  LstmBackwardCall,
+  LstmForwardCall,
+  PointwiseOp,
+  RnnBackwardCall,
+  RnnForwardCall,
+} from './recurrent-calls.js';
 //
 // Backend methods take arguments that the public API (src/gemm.ts, ...) has already checked. The native backend
 // checks them again in C++; the js backend trusts them.
@@ -50,4 +59,13 @@ export interface Backend {
     offsetB: number,
     offsetC: number,
   ): void;
+  /** Recurrent layers over a sequence, see src/backend/recurrent-calls.ts. */
+  rnnForward(call: RnnForwardCall): void;
+  rnnBackward(call: RnnBackwardCall): void;
+  lstmForward(call: LstmForwardCall): void;
+  lstmBackward(call: LstmBackwardCall): void;
+  gruForward(call: GruForwardCall): void;
+  gruBackward(call: GruBackwardCall): void;
+  /** y = op(x) elementwise; y may be x. */
+  pointwise(op: PointwiseOp, x: Float32Array, y: Float32Array): void;
 }

@@ -1,6 +1,10 @@
 // The pure-TypeScript backend: every kernel in plain TypeScript on typed arrays. It runs anywhere Node runs, and
 // it is the reference the native backend is tested against.
 import type { Backend, BackendInfo } from '../types.js';
+import { gruBackward, gruForward } from './gru.js';
+import { lstmBackward, lstmForward } from './lstm.js';
+import { pointwise } from './pointwise.js';
+import { rnnBackward, rnnForward } from './rnn.js';
 import { sgemm } from './sgemm.js';
 
 export function createJsBackend(version: string, cores: number, fallbackReason: string | null): Backend {
@@ -12,7 +16,7 @@ export function createJsBackend(version: string, cores: number, fallbackReason: 
     cores,
     version,
     addonVersion: null,
-    kernels: { sgemm: 'sgemm_js_4x8' },
+    kernels: { sgemm: 'sgemm_js_4x8', recurrent: 'js' },
     fallbackReason,
   };
   return {
@@ -20,5 +24,12 @@ export function createJsBackend(version: string, cores: number, fallbackReason: 
     info: () => ({ ...info, isas: [], kernels: { ...info.kernels } }),
     setThreads: () => {},
     sgemm,
+    rnnForward,
+    rnnBackward,
+    lstmForward,
+    lstmBackward,
+    gruForward,
+    gruBackward,
+    pointwise,
   };
 }
