@@ -13,7 +13,7 @@ import {
   projectInputs,
   sigmoid,
 } from './recurrent.js';
-import { sgemm } from './sgemm.js';
+import { packMatrix, sgemmPacked } from './sgemm.js';
 
 export function gruForward(c: GruForwardCall): void {
   const { T, B, H, lengths, gates, resetAfter } = c;
@@ -22,13 +22,16 @@ export function gruForward(c: GruForwardCall): void {
   projectInputs(c, G, c.x, c.wIh, gates, 0);
   const hg = new Float32Array(B * G); // W_hh h_prev (B, 3H); reset before: W_hr,z h_prev (B, 2H), then W_hn (r*h)
   initialState(c.h0, c.h, BH);
+  // W_hh^T packed once for every step: whole (H x 3H) for resetAfter, else its r,z part and its n part.
+  const wHhT = packMatrix(true, c.wHh, 0, H, H, resetAfter ? G : 2 * H);
+  const wHnT = packMatrix(true, c.wHh, 2 * H * H, H, H, H);
   for (let t = 0; t < T; t++) {
     const at = t * BH; // row 0 of h[t], y[t], hn[t]
     if (resetAfter) {
-      sgemm(false, true, B, G, H, 1, c.h, H, c.wHh, H, 0, hg, G, at, 0, 0);
+      sgemmPacked(false, B, 1, c.h, H, at, wHhT, 0, hg, G, 0);
     } else {
       // r and z first, then W_hn (r * h_prev), kept in hn as the saved r * h.
-      sgemm(false, true, B, 2 * H, H, 1, c.h, H, c.wHh, H, 0, hg, 2 * H, at, 0, 0);
+      sgemmPacked(false, B, 1, c.h, H, at, wHhT, 0, hg, 2 * H, 0);
       for (let b = 0; b < B; b++) {
         const g = t * B * G + b * G;
         const o = at + b * H;
@@ -43,7 +46,7 @@ export function gruForward(c: GruForwardCall): void {
           c.hn[o + j] = r * c.h[o + j];
         }
       }
-      sgemm(false, true, B, H, H, 1, c.hn, H, c.wHh, H, 0, hg, H, at, 2 * H * H, 0);
+      sgemmPacked(false, B, 1, c.hn, H, at, wHnT, 0, hg, H, 0);
     }
     for (let b = 0; b < B; b++) {
       const g = t * B * G + b * G;
@@ -92,6 +95,9 @@ export function gruBackward(c: GruBackwardCall): void {
   initialState(c.dhT, dh, BH);
   const dbIh = new Float64Array(G);
   const dbHh = new Float64Array(G);
+  // W_hh packed once: whole (3H x H) for resetAfter, else its r,z rows and its n rows.
+  const wHh = packMatrix(false, c.wHh, 0, H, resetAfter ? G : 2 * H, H);
+  const wHn = packMatrix(false, c.wHh, 2 * H * H, H, H, H);
   for (let t = T - 1; t >= 0; t--) {
     const at = t * BH;
     const gt = t * B * G;
@@ -123,10 +129,10 @@ export function gruBackward(c: GruBackwardCall): void {
       }
     }
     if (resetAfter) {
-      sgemm(false, false, B, H, G, 1, dgh, G, c.wHh, H, 1, dhPrev, H, gt, 0, 0);
+      sgemmPacked(false, B, 1, dgh, G, gt, wHh, 1, dhPrev, H, 0);
     } else {
       // d(r * h_prev) = da_n W_hn, then r's gradient, then the product through W_hr,z.
-      sgemm(false, false, B, H, H, 1, dgi, G, c.wHh, H, 0, dRh, H, gt + 2 * H, 2 * H * H, 0);
+      sgemmPacked(false, B, 1, dgi, G, gt + 2 * H, wHn, 0, dRh, H, 0);
       for (let b = 0; b < B; b++) {
         if (!isActive(lengths, b, t)) continue;
         const g = gt + b * G;
@@ -137,7 +143,7 @@ export function gruBackward(c: GruBackwardCall): void {
           dhPrev[o + j] += dRh[o + j] * r;
         }
       }
-      sgemm(false, false, B, H, 2 * H, 1, dgi, G, c.wHh, H, 1, dhPrev, H, gt, 0, 0);
+      sgemmPacked(false, B, 1, dgi, G, gt, wHh, 1, dhPrev, H, 0);
     }
     addColumnSums(dgi, gt, B, G, G, dbIh);
     addColumnSums(dgh, gt, B, G, G, dbHh);

@@ -12,7 +12,7 @@ import {
   projectInputs,
   sigmoid,
 } from './recurrent.js';
-import { sgemm } from './sgemm.js';
+import { packMatrix, sgemmPacked } from './sgemm.js';
 
 export function lstmForward(c: LstmForwardCall): void {
   const { T, B, H, lengths, gates } = c;
@@ -24,8 +24,9 @@ export function lstmForward(c: LstmForwardCall): void {
   const hg = new Float32Array(B * G); // the recurrent product of one step
   initialState(c.h0, c.h, BH);
   initialState(c.c0, c.c, BH);
+  const wHhT = packMatrix(true, c.wHh, 0, H, H, G); // W_hh^T, H x 4H, packed once for every step
   for (let t = 0; t < T; t++) {
-    sgemm(false, true, B, G, H, 1, c.h, H, c.wHh, H, 0, hg, G, t * BH, 0, 0);
+    sgemmPacked(false, B, 1, c.h, H, t * BH, wHhT, 0, hg, G, 0);
     for (let b = 0; b < B; b++) {
       const g = t * B * G + b * G; // this row's gates
       const r = b * G; // its recurrent product
@@ -70,6 +71,7 @@ export function lstmBackward(c: LstmBackwardCall): void {
   initialState(c.dhT, dh, BH);
   initialState(c.dcT, dc, BH);
   const db = new Float64Array(G); // both biases simply add, so they share one gradient
+  const wHh = packMatrix(false, c.wHh, 0, H, G, H); // W_hh, 4H x H
   for (let t = T - 1; t >= 0; t--) {
     for (let b = 0; b < B; b++) {
       const g = t * B * G + b * G;
@@ -98,7 +100,7 @@ export function lstmBackward(c: LstmBackwardCall): void {
       }
     }
     addColumnSums(dg, t * B * G, B, G, G, db);
-    sgemm(false, false, B, H, G, 1, dg, G, c.wHh, H, 1, dhPrev, H, t * B * G, 0, 0);
+    sgemmPacked(false, B, 1, dg, G, t * B * G, wHh, 1, dhPrev, H, 0);
     [dh, dhPrev] = [dhPrev, dh];
   }
   c.dh0.set(dh);

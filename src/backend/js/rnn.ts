@@ -10,7 +10,7 @@ import {
   isActive,
   projectInputs,
 } from './recurrent.js';
-import { sgemm } from './sgemm.js';
+import { packMatrix, sgemmPacked } from './sgemm.js';
 
 const activate = (act: RnnActivation, a: number) => (act === 'tanh' ? Math.tanh(a) : a < 0 ? 0 : a);
 // d act(a) / da from the output h = act(a)
@@ -22,9 +22,10 @@ export function rnnForward(c: RnnForwardCall): void {
   const pre = new Float32Array(T * BH); // pre-activations of every step
   projectInputs(c, H, c.x, c.wIh, pre, 0);
   initialState(c.h0, c.h, BH);
+  const wHhT = packMatrix(true, c.wHh, 0, H, H, H); // W_hh^T, packed once for every step
   for (let t = 0; t < T; t++) {
     const at = t * BH;
-    sgemm(false, true, B, H, H, 1, c.h, H, c.wHh, H, 1, pre, H, at, 0, at);
+    sgemmPacked(false, B, 1, c.h, H, at, wHhT, 1, pre, H, at);
     for (let b = 0; b < B; b++) {
       const o = b * H;
       const prev = at + o; // h[t] row b
@@ -52,6 +53,7 @@ export function rnnBackward(c: RnnBackwardCall): void {
   let dhPrev = new Float32Array(BH);
   initialState(c.dhT, dh, BH);
   const db = new Float64Array(H);
+  const wHh = packMatrix(false, c.wHh, 0, H, H, H);
   for (let t = T - 1; t >= 0; t--) {
     const at = t * BH;
     for (let b = 0; b < B; b++) {
@@ -68,7 +70,7 @@ export function rnnBackward(c: RnnBackwardCall): void {
       }
     }
     addColumnSums(da, at, B, H, H, db);
-    sgemm(false, false, B, H, H, 1, da, H, c.wHh, H, 1, dhPrev, H, at, 0, 0);
+    sgemmPacked(false, B, 1, da, H, at, wHh, 1, dhPrev, H, 0);
     [dh, dhPrev] = [dhPrev, dh];
   }
   c.dh0.set(dh);

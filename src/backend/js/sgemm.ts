@@ -59,15 +59,87 @@ export function sgemm(
       for (let jc = 0; jc < n; jc += NC) {
         const nc = Math.min(NC, n - jc);
         const bStart = transB ? offsetB + jc * ldb + pc : offsetB + pc * ldb + jc;
-        packB(transB, b, bStart, ldb, kc, nc, bp);
-        for (let ir = 0; ir < mc; ir += MR) {
-          const rows = Math.min(MR, mc - ir);
-          for (let jr = 0; jr < nc; jr += NR) {
-            kernel4x8(kc, ap, ir * kc, bp, jr * kc, tile);
-            storeTile(rows, Math.min(NR, nc - jr), alpha, blockBeta, c, offsetC + (ic + ir) * ldc + jc + jr, ldc);
-          }
-        }
+        packB(transB, b, bStart, ldb, kc, nc, bp, 0);
+        macroKernel(mc, nc, kc, alpha, blockBeta, ap, bp, 0, c, offsetC + ic * ldc + jc, ldc);
       }
+    }
+  }
+}
+
+/**
+ * op(B), K x N, packed once into the kernel's panels and reused by many products, as a recurrent layer does with
+ * its weights at every step. K blocks as sgemm cuts them; block pc holds ceil(N / NR) panels of kc x NR.
+ */
+export interface PackedMatrix {
+  k: number;
+  n: number;
+  kc: number;
+  data: Float64Array;
+}
+
+export function packMatrix(trans: boolean, b: Float32Array, offset: number, ldb: number, k: number, n: number) {
+  const kc = Math.ceil(k / Math.ceil(k / KC));
+  const panels = Math.ceil(n / NR);
+  const data = new Float64Array(k * panels * NR);
+  for (let pc = 0; pc < k; pc += kc) {
+    packB(trans, b, trans ? offset + pc : offset + pc * ldb, ldb, Math.min(kc, k - pc), n, data, pc * panels * NR);
+  }
+  return { k, n, kc, data };
+}
+
+/** C = alpha * op(A) * B + beta * C with B packed beforehand; op(A) is M x K. Same results as sgemm. */
+export function sgemmPacked(
+  transA: boolean,
+  m: number,
+  alpha: number,
+  a: Float32Array,
+  lda: number,
+  offsetA: number,
+  b: PackedMatrix,
+  beta: number,
+  c: Float32Array,
+  ldc: number,
+  offsetC: number,
+): void {
+  const { k, n } = b;
+  if (m === 0 || n === 0) return;
+  if (k === 0 || alpha === 0) {
+    scaleC(m, n, beta, c, ldc, offsetC);
+    return;
+  }
+  const mcMax = Math.min(MC, roundUp(m, MR));
+  if (packedA.length < mcMax * b.kc) packedA = new Float64Array(mcMax * b.kc);
+  const ap = packedA;
+  const panels = Math.ceil(n / NR);
+  for (let ic = 0; ic < m; ic += MC) {
+    const mc = Math.min(MC, m - ic);
+    for (let pc = 0; pc < k; pc += b.kc) {
+      const kc = Math.min(b.kc, k - pc);
+      packA(transA, a, transA ? offsetA + pc * lda + ic : offsetA + ic * lda + pc, lda, mc, kc, ap);
+      macroKernel(mc, n, kc, alpha, pc === 0 ? beta : 1, ap, b.data, pc * panels * NR, c, offsetC + ic * ldc, ldc);
+    }
+  }
+}
+
+// C[0:mc, 0:nc] (from c[cStart]) = alpha * (packed A block) * (B panels from bp[bStart]) + beta * C.
+function macroKernel(
+  mc: number,
+  nc: number,
+  kc: number,
+  alpha: number,
+  beta: number,
+  ap: Float64Array,
+  bp: Float64Array,
+  bStart: number,
+  c: Float32Array,
+  cStart: number,
+  ldc: number,
+) {
+  for (let ir = 0; ir < mc; ir += MR) {
+    const rows = Math.min(MR, mc - ir);
+    for (let jr = 0; jr < nc; jr += NR) {
+      kernel4x8(kc, ap, ir * kc, bp, bStart + jr * kc, tile);
+      storeTile(rows, Math.min(NR, nc - jr), alpha, beta, c, cStart + ir * ldc + jr, ldc);
     }
   }
 }
@@ -98,9 +170,18 @@ function packA(trans: boolean, a: Float32Array, start: number, lda: number, mc: 
   }
 }
 
-// Packs op(B)[0:kc, 0:nc] (starting at b[start]) into NR-column micro-panels, kc x NR each, k-major, zero-padded.
-function packB(trans: boolean, b: Float32Array, start: number, ldb: number, kc: number, nc: number, out: Float64Array) {
-  let o = 0;
+// Packs op(B)[0:kc, 0:nc] (starting at b[start]) into NR-column micro-panels, kc x NR each, k-major, zero-padded,
+// from out[o] on.
+function packB(
+  trans: boolean,
+  b: Float32Array,
+  start: number,
+  ldb: number,
+  kc: number,
+  nc: number,
+  out: Float64Array,
+  o: number,
+) {
   for (let j0 = 0; j0 < nc; j0 += NR) {
     const cols = Math.min(NR, nc - j0);
     for (let p = 0; p < kc; p++) {
