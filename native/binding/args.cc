@@ -10,18 +10,30 @@ namespace {
 
 const char* typed_array_name(napi_typedarray_type type) {
   switch (type) {
-    case napi_int8_array: return "Int8Array";
-    case napi_uint8_array: return "Uint8Array";
-    case napi_uint8_clamped_array: return "Uint8ClampedArray";
-    case napi_int16_array: return "Int16Array";
-    case napi_uint16_array: return "Uint16Array";
-    case napi_int32_array: return "Int32Array";
-    case napi_uint32_array: return "Uint32Array";
-    case napi_float32_array: return "Float32Array";
-    case napi_float64_array: return "Float64Array";
-    case napi_bigint64_array: return "BigInt64Array";
-    case napi_biguint64_array: return "BigUint64Array";
-    default: return "TypedArray";
+    case napi_int8_array:
+      return "Int8Array";
+    case napi_uint8_array:
+      return "Uint8Array";
+    case napi_uint8_clamped_array:
+      return "Uint8ClampedArray";
+    case napi_int16_array:
+      return "Int16Array";
+    case napi_uint16_array:
+      return "Uint16Array";
+    case napi_int32_array:
+      return "Int32Array";
+    case napi_uint32_array:
+      return "Uint32Array";
+    case napi_float32_array:
+      return "Float32Array";
+    case napi_float64_array:
+      return "Float64Array";
+    case napi_bigint64_array:
+      return "BigInt64Array";
+    case napi_biguint64_array:
+      return "BigUint64Array";
+    default:
+      return "TypedArray";
   }
 }
 
@@ -29,19 +41,27 @@ const char* typed_array_name(napi_typedarray_type type) {
 
 std::string describe(const Napi::Value& v) {
   switch (v.Type()) {
-    case napi_undefined: return "undefined";
-    case napi_null: return "null";
-    case napi_boolean: return v.As<Napi::Boolean>().Value() ? "true" : "false";
-    case napi_number: return v.ToString().Utf8Value();  // JavaScript's own formatting: 2.5, NaN, -Infinity
-    case napi_bigint: return v.ToString().Utf8Value() + "n";
+    case napi_undefined:
+      return "undefined";
+    case napi_null:
+      return "null";
+    case napi_boolean:
+      return v.As<Napi::Boolean>().Value() ? "true" : "false";
+    case napi_number:
+      return v.ToString().Utf8Value();  // JavaScript's own formatting: 2.5, NaN, -Infinity
+    case napi_bigint:
+      return v.ToString().Utf8Value() + "n";
     case napi_string: {
       std::string s = v.As<Napi::String>().Utf8Value();
       if (s.size() > 40) s = s.substr(0, 37) + "...";
       return "'" + s + "'";
     }
-    case napi_symbol: return "a symbol";
-    case napi_function: return "a function";
-    default: break;
+    case napi_symbol:
+      return "a symbol";
+    case napi_function:
+      return "a function";
+    default:
+      break;
   }
   if (v.IsTypedArray()) {
     Napi::TypedArray t = v.As<Napi::TypedArray>();
@@ -158,7 +178,9 @@ int64_t Args::first_non_finite(const float* data, int64_t n) {
 namespace {
 
 // "received" text for a number that is not finite: NaN, Infinity or -Infinity, as JavaScript prints them.
-std::string non_finite_name(float x) { return std::isnan(x) ? "NaN" : x > 0 ? "Infinity" : "-Infinity"; }
+std::string non_finite_name(float x) {
+  return std::isnan(x) ? "NaN" : x > 0 ? "Infinity" : "-Infinity";
+}
 
 std::string length_text(double length) {
   char buffer[32];

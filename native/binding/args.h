@@ -14,7 +14,7 @@
 
 namespace sg::binding {
 
-constexpr int64_t kMaxDim = 2147483647;              // 2^31 - 1: largest M, N, K, leading dimension
+constexpr int64_t kMaxDim = 2147483647;                // 2^31 - 1: largest M, N, K, leading dimension
 constexpr int64_t kMaxSafeInteger = 9007199254740991;  // 2^53 - 1: largest offset
 
 std::string describe(const Napi::Value& value);

@@ -56,7 +56,9 @@ Common read_common(const Fields& f, int gates) {
   return c;
 }
 
-std::string shape(const Common& c, const char* rest) { return c.g + rest; }
+std::string shape(const Common& c, const char* rest) {
+  return c.g + rest;
+}
 
 template <class Fn>
 Napi::Value run(const Napi::CallbackInfo& info, const char* function, Fn fn) {

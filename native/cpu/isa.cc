@@ -8,10 +8,14 @@ constexpr Isa kAllIsas[] = {Isa::avx512, Isa::avx2, Isa::neon, Isa::scalar};
 
 const char* isa_name(Isa isa) {
   switch (isa) {
-    case Isa::avx512: return "avx512";
-    case Isa::avx2: return "avx2";
-    case Isa::neon: return "neon";
-    case Isa::scalar: return "scalar";
+    case Isa::avx512:
+      return "avx512";
+    case Isa::avx2:
+      return "avx2";
+    case Isa::neon:
+      return "neon";
+    case Isa::scalar:
+      return "scalar";
   }
   return "unknown";
 }
@@ -23,17 +27,22 @@ bool isa_supported(Isa isa) {
     case Isa::avx512:
       return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
              __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl");
-    case Isa::avx2: return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    case Isa::avx2:
+      return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
 #else
     case Isa::avx512:
-    case Isa::avx2: return false;
+    case Isa::avx2:
+      return false;
 #endif
 #if defined(__aarch64__)
-    case Isa::neon: return true;  // Advanced SIMD is mandatory on AArch64.
+    case Isa::neon:
+      return true;  // Advanced SIMD is mandatory on AArch64.
 #else
-    case Isa::neon: return false;
+    case Isa::neon:
+      return false;
 #endif
-    case Isa::scalar: return true;
+    case Isa::scalar:
+      return true;
   }
   return false;
 }

@@ -55,7 +55,9 @@ float* workspace(size_t floats) {
   return buffer.get();
 }
 
-int64_t round_up(int64_t x, int64_t to) { return (x + to - 1) / to * to; }
+int64_t round_up(int64_t x, int64_t to) {
+  return (x + to - 1) / to * to;
+}
 
 // Splits `total` into the fewest blocks of at most `max_block`, of equal size rounded up to a multiple of `unit`,
 // so that a size just over the limit does not leave a sliver of a block that costs a full repacking.
@@ -220,10 +222,11 @@ void sgemm(const gemm::Microkernel& uk, ThreadPool& pool, const SgemmArgs& g) {
   });
 }
 
-void PackedMatrix::Free::operator()(float* p) const { std::free(p); }
+void PackedMatrix::Free::operator()(float* p) const {
+  std::free(p);
+}
 
-PackedMatrix::PackedMatrix(const gemm::Microkernel& uk, bool trans, const float* b, int64_t ldb, int64_t k,
-                           int64_t n)
+PackedMatrix::PackedMatrix(const gemm::Microkernel& uk, bool trans, const float* b, int64_t ldb, int64_t k, int64_t n)
     : uk_(uk), k_(k), n_(n), kc_(k > 0 ? balanced_block(k, uk.kc, 1) : 1), panels_((n + uk.nr - 1) / uk.nr) {
   data_.reset(aligned_floats(static_cast<size_t>(std::max<int64_t>(1, k * panels_ * uk.nr))));
   for (int64_t pc = 0; pc < k; pc += kc_) {
@@ -248,9 +251,8 @@ void sgemm_packed(ThreadPool& pool, bool trans_a, int64_t m, float alpha, const 
     const int64_t i0 = (task / grid.tn) * grid.block_m;
     const int64_t j0 = (task % grid.tn) * grid.block_n;
     if (i0 >= m || j0 >= n) return;
-    sgemm_packed_block(b, trans_a, std::min(grid.block_m, m - i0), std::min(grid.block_n, n - j0), j0 / uk.nr,
-                       alpha, trans_a ? a + i0 : a + i0 * lda, lda, beta, c + i0 * ldc + j0, ldc,
-                       ws + task * a_floats);
+    sgemm_packed_block(b, trans_a, std::min(grid.block_m, m - i0), std::min(grid.block_n, n - j0), j0 / uk.nr, alpha,
+                       trans_a ? a + i0 : a + i0 * lda, lda, beta, c + i0 * ldc + j0, ldc, ws + task * a_floats);
   });
 }
 
@@ -258,10 +260,14 @@ namespace gemm {
 
 const Microkernel& microkernel_for(Isa isa) {
   switch (isa) {
-    case Isa::avx512: return sgemm_avx512;
-    case Isa::avx2: return sgemm_avx2;
-    case Isa::neon: return sgemm_neon;
-    case Isa::scalar: return sgemm_scalar;
+    case Isa::avx512:
+      return sgemm_avx512;
+    case Isa::avx2:
+      return sgemm_avx2;
+    case Isa::neon:
+      return sgemm_neon;
+    case Isa::scalar:
+      return sgemm_scalar;
   }
   return sgemm_scalar;
 }

@@ -52,7 +52,9 @@ class PackedMatrix {
   int64_t n() const { return n_; }
   int64_t kc() const { return kc_; }
   // Panel `q` (columns [q*NR, q*NR + NR)) of the K block starting at row pc (a multiple of kc()).
-  const float* panel(int64_t pc, int64_t q) const { return data_.get() + pc * panels_ * uk_.nr + q * kc_block(pc) * uk_.nr; }
+  const float* panel(int64_t pc, int64_t q) const {
+    return data_.get() + pc * panels_ * uk_.nr + q * kc_block(pc) * uk_.nr;
+  }
   int64_t kc_block(int64_t pc) const { return k_ - pc < kc_ ? k_ - pc : kc_; }
 
  private:

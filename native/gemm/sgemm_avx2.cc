@@ -76,16 +76,25 @@ constexpr TileFn kTilesOfRow[kVecs] = {tile<R, 1>, tile<R, 2>};
 constexpr const TileFn* kTiles[kMr] = {kTilesOfRow<1>, kTilesOfRow<2>, kTilesOfRow<3>,
                                        kTilesOfRow<4>, kTilesOfRow<5>, kTilesOfRow<6>};
 
-void kernel(int64_t kc, float alpha, const float* a, const float* b, int64_t ldb, float beta, float* c,
-            int64_t ldc, int m, int n) {
+void kernel(int64_t kc, float alpha, const float* a, const float* b, int64_t ldb, float beta, float* c, int64_t ldc,
+            int m, int n) {
   const float alpha_beta[2] = {alpha, beta};
   kTiles[m - 1][(n + 7) / 8 - 1](kc, alpha_beta, a, b, ldb, c, ldc, n);
 }
 
 }  // namespace
 
-const Microkernel sgemm_avx2 = {"sgemm_avx2_6x16", kMr, kNr, /*kc=*/256, /*nc=*/1024, /*mc=*/4080, kernel,
-                                  pack_a<kMr>, pack_b<kNr>};
+const Microkernel sgemm_avx2 = {
+    "sgemm_avx2_6x16",  // name
+    kMr,                // mr
+    kNr,                // nr
+    256,                // kc
+    1024,               // nc
+    4080,               // mc
+    kernel,             // fn
+    pack_a<kMr>,        // pack_a
+    pack_b<kNr>,        // pack_b
+};
 
 }  // namespace sg::gemm
 

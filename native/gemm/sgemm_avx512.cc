@@ -82,20 +82,29 @@ using TileFn = void (*)(int64_t, const float*, const float*, const float*, int64
 template <int R>
 constexpr TileFn kTilesOfRow[kVecs] = {tile<R, 1>, tile<R, 2>};
 
-constexpr const TileFn* kTiles[kMr] = {kTilesOfRow<1>, kTilesOfRow<2>, kTilesOfRow<3>,  kTilesOfRow<4>,
-                                       kTilesOfRow<5>, kTilesOfRow<6>, kTilesOfRow<7>,  kTilesOfRow<8>,
+constexpr const TileFn* kTiles[kMr] = {kTilesOfRow<1>, kTilesOfRow<2>,  kTilesOfRow<3>,  kTilesOfRow<4>,
+                                       kTilesOfRow<5>, kTilesOfRow<6>,  kTilesOfRow<7>,  kTilesOfRow<8>,
                                        kTilesOfRow<9>, kTilesOfRow<10>, kTilesOfRow<11>, kTilesOfRow<12>};
 
-void kernel(int64_t kc, float alpha, const float* a, const float* b, int64_t ldb, float beta, float* c,
-            int64_t ldc, int m, int n) {
+void kernel(int64_t kc, float alpha, const float* a, const float* b, int64_t ldb, float beta, float* c, int64_t ldc,
+            int m, int n) {
   const float alpha_beta[2] = {alpha, beta};
   kTiles[m - 1][(n + 15) / 16 - 1](kc, alpha_beta, a, b, ldb, c, ldc, n);
 }
 
 }  // namespace
 
-const Microkernel sgemm_avx512 = {"sgemm_avx512_12x32", kMr, kNr, /*kc=*/384, /*nc=*/960, /*mc=*/4080, kernel,
-                                  pack_a<kMr>, pack_b<kNr>};
+const Microkernel sgemm_avx512 = {
+    "sgemm_avx512_12x32",  // name
+    kMr,                   // mr
+    kNr,                   // nr
+    384,                   // kc
+    960,                   // nc
+    4080,                  // mc
+    kernel,                // fn
+    pack_a<kMr>,           // pack_a
+    pack_b<kNr>,           // pack_b
+};
 
 }  // namespace sg::gemm
 

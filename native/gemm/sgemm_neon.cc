@@ -17,8 +17,8 @@ constexpr int kMr = 8;
 constexpr int kVecs = 3;  // q vectors per tile row
 constexpr int kNr = 4 * kVecs;
 
-void kernel(int64_t kc, float alpha, const float* a, const float* b, int64_t ldb, float beta, float* c,
-            int64_t ldc, int m, int n) {
+void kernel(int64_t kc, float alpha, const float* a, const float* b, int64_t ldb, float beta, float* c, int64_t ldc,
+            int m, int n) {
   float32x4_t acc[kMr][kVecs];
   for (int i = 0; i < kMr; ++i) {
     for (int v = 0; v < kVecs; ++v) acc[i][v] = vdupq_n_f32(0.0f);
@@ -68,8 +68,17 @@ void kernel(int64_t kc, float alpha, const float* a, const float* b, int64_t ldb
 
 }  // namespace
 
-const Microkernel sgemm_neon = {"sgemm_neon_8x12", kMr, kNr, /*kc=*/256, /*nc=*/768, /*mc=*/4080, kernel,
-                                  pack_a<kMr>, pack_b<kNr>};
+const Microkernel sgemm_neon = {
+    "sgemm_neon_8x12",  // name
+    kMr,                // mr
+    kNr,                // nr
+    256,                // kc
+    768,                // nc
+    4080,               // mc
+    kernel,             // fn
+    pack_a<kMr>,        // pack_a
+    pack_b<kNr>,        // pack_b
+};
 
 }  // namespace sg::gemm
 

@@ -11,8 +11,8 @@ namespace {
 constexpr int kMr = 4;
 constexpr int kNr = 8;
 
-void kernel(int64_t kc, float alpha, const float* a, const float* b, int64_t ldb, float beta, float* c,
-            int64_t ldc, int m, int n) {
+void kernel(int64_t kc, float alpha, const float* a, const float* b, int64_t ldb, float beta, float* c, int64_t ldc,
+            int m, int n) {
   float acc[kMr][kNr] = {};
   for (int64_t p = 0; p < kc; ++p) {
     for (int i = 0; i < kMr; ++i) {
@@ -31,7 +31,16 @@ void kernel(int64_t kc, float alpha, const float* a, const float* b, int64_t ldb
 
 }  // namespace
 
-const Microkernel sgemm_scalar = {"sgemm_scalar_4x8", kMr, kNr, /*kc=*/256, /*nc=*/1024, /*mc=*/4080, kernel,
-                                  pack_a<kMr>, pack_b<kNr>};
+const Microkernel sgemm_scalar = {
+    "sgemm_scalar_4x8",  // name
+    kMr,                 // mr
+    kNr,                 // nr
+    256,                 // kc
+    1024,                // nc
+    4080,                // mc
+    kernel,              // fn
+    pack_a<kMr>,         // pack_a
+    pack_b<kNr>,         // pack_b
+};
 
 }  // namespace sg::gemm

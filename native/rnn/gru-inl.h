@@ -5,17 +5,18 @@
 //   h' = (1 - z) * n + z * h
 // Compiled once per ISA (see recurrent_<isa>.cc), inside that ISA's namespace, after simd/vec-inl.h.
 //
-// Buffers per step, rows [0, B) (names as in GruForward/GruBackward):
+// Buffers per step, rows [rows.begin, rows.end) (names as in GruForward/GruBackward):
 //   gates (B, 3H)  the input-side pre-activations (W_i x + biases) coming in, the activations r, z, n going out
 //   hg    (B, 3H)  reset_after: W_hh h (no bias) for all three gates
 //         (B, 2H) and (B, H) when reset before: W_hr,z h, and then W_hn (r * h)
 //   hn    (B, H)   saved: W_hn h + b_hn (reset_after), or r * h (reset before)
 
 // reset_after, one step: everything is known once hg = W_hh h_prev is.
-inline void gru_step_forward_after(const Dims& d, int64_t t, const int32_t* lengths, float* gates, const float* hg,
-                                   const float* b_hn, const float* h_prev, float* hn, float* h, float* y) {
+inline void gru_step_forward_after(const Dims& d, Rows rows, int64_t t, const int32_t* lengths, float* gates,
+                                   const float* hg, const float* b_hn, const float* h_prev, float* hn, float* h,
+                                   float* y) {
   const int64_t H = d.H;
-  for (int64_t b = 0; b < d.B; ++b) {
+  for (int64_t b = rows.begin; b < rows.end; ++b) {
     const int64_t o = b * H;
     float* g = gates + 3 * o;
     const float* hgb = hg + 3 * o;
@@ -44,10 +45,10 @@ inline void gru_step_forward_after(const Dims& d, int64_t t, const int32_t* leng
 }
 
 // reset before, first half of a step: r and z from hg = W_hr,z h_prev (B, 2H), and rh = r * h_prev (B, H).
-inline void gru_step_forward_rz(const Dims& d, int64_t t, const int32_t* lengths, float* gates, const float* hg,
-                                const float* h_prev, float* rh) {
+inline void gru_step_forward_rz(const Dims& d, Rows rows, int64_t t, const int32_t* lengths, float* gates,
+                                const float* hg, const float* h_prev, float* rh) {
   const int64_t H = d.H;
-  for (int64_t b = 0; b < d.B; ++b) {
+  for (int64_t b = rows.begin; b < rows.end; ++b) {
     const int64_t o = b * H;
     float* g = gates + 3 * o;
     if (!active(lengths, b, t)) {
@@ -65,10 +66,10 @@ inline void gru_step_forward_rz(const Dims& d, int64_t t, const int32_t* lengths
 }
 
 // reset before, second half: n from hg = W_hn (r * h_prev) (B, H), and the new state.
-inline void gru_step_forward_n(const Dims& d, int64_t t, const int32_t* lengths, float* gates, const float* hg,
-                               const float* h_prev, float* h, float* y) {
+inline void gru_step_forward_n(const Dims& d, Rows rows, int64_t t, const int32_t* lengths, float* gates,
+                               const float* hg, const float* h_prev, float* h, float* y) {
   const int64_t H = d.H;
-  for (int64_t b = 0; b < d.B; ++b) {
+  for (int64_t b = rows.begin; b < rows.end; ++b) {
     const int64_t o = b * H;
     float* g = gates + 3 * o;
     if (!active(lengths, b, t)) {
@@ -93,11 +94,11 @@ inline void gru_step_forward_n(const Dims& d, int64_t t, const int32_t* lengths,
 // dL/dh_t through later steps. Out: dgi (B, 3H) the input-side pre-activation gradients, dgh (B, 3H) the
 // hidden-side ones (they differ on n: the hidden part was scaled by r), dh_prev (B, H) the part of dL/dh_{t-1} that
 // does not go through W_hh (dh * z, or dh for a finished example).
-inline void gru_step_backward_after(const Dims& d, int64_t t, const int32_t* lengths, const float* gates,
-                                    const float* hn, const float* h_prev, const float* dy, const float* dh,
-                                    float* dgi, float* dgh, float* dh_prev) {
+inline void gru_step_backward_after(const Dims& d, Rows rows, int64_t t, const int32_t* lengths, const float* gates,
+                                    const float* hn, const float* h_prev, const float* dy, const float* dh, float* dgi,
+                                    float* dgh, float* dh_prev) {
   const int64_t H = d.H;
-  for (int64_t b = 0; b < d.B; ++b) {
+  for (int64_t b = rows.begin; b < rows.end; ++b) {
     const int64_t o = b * H;
     const float* g = gates + 3 * o;
     if (!active(lengths, b, t)) {
@@ -125,10 +126,10 @@ inline void gru_step_backward_after(const Dims& d, int64_t t, const int32_t* len
 
 // reset before, first half of a step back: everything but r. Out: dgi's z and n parts (B, 3H; r comes in the second
 // half), dht (B, H) = dL/dh_t in total, dh_prev (B, H) = dht * z (or dh for a finished example).
-inline void gru_step_backward_zn(const Dims& d, int64_t t, const int32_t* lengths, const float* gates,
+inline void gru_step_backward_zn(const Dims& d, Rows rows, int64_t t, const int32_t* lengths, const float* gates,
                                  const float* h_prev, const float* dy, const float* dh, float* dgi, float* dh_prev) {
   const int64_t H = d.H;
-  for (int64_t b = 0; b < d.B; ++b) {
+  for (int64_t b = rows.begin; b < rows.end; ++b) {
     const int64_t o = b * H;
     const float* g = gates + 3 * o;
     if (!active(lengths, b, t)) {
@@ -147,10 +148,10 @@ inline void gru_step_backward_zn(const Dims& d, int64_t t, const int32_t* length
 }
 
 // reset before, second half: d_rh (B, H) = dL/d(r * h_prev) = da_n W_hn. Out: dgi's r part, and dh_prev += d_rh * r.
-inline void gru_step_backward_r(const Dims& d, int64_t t, const int32_t* lengths, const float* gates,
+inline void gru_step_backward_r(const Dims& d, Rows rows, int64_t t, const int32_t* lengths, const float* gates,
                                 const float* h_prev, const float* d_rh, float* dgi, float* dh_prev) {
   const int64_t H = d.H;
-  for (int64_t b = 0; b < d.B; ++b) {
+  for (int64_t b = rows.begin; b < rows.end; ++b) {
     const int64_t o = b * H;
     if (!active(lengths, b, t)) continue;  // its dgi row is already zero
     for_each_lanes(H, [&](int64_t j, auto l) {
@@ -178,19 +179,24 @@ inline void gru_forward(const Job& job, const GruForward& a) {
     const PackedMatrix w_hh(*job.sgemm, /*trans=*/true, a.w_hh, H, H, G);  // W_hh^T, H x 3H
     for (int64_t t = 0; t < d.T; ++t) {
       sgemm_packed(*job.pool, false, d.B, 1.0f, a.h + t * BH, H, w_hh, 0.0f, hg.get(), G);
-      gru_step_forward_after(d, t, a.lengths, a.gates + t * d.B * G, hg.get(), a.b_hh + 2 * H, a.h + t * BH,
-                             a.hn + t * BH, a.h + (t + 1) * BH, a.y + t * BH);
+      for_rows(job, d.B, G, [&](Rows rows) {
+        gru_step_forward_after(d, rows, t, a.lengths, a.gates + t * d.B * G, hg.get(), a.b_hh + 2 * H, a.h + t * BH,
+                               a.hn + t * BH, a.h + (t + 1) * BH, a.y + t * BH);
+      });
     }
   } else {
-    const PackedMatrix w_hrz(*job.sgemm, /*trans=*/true, a.w_hh, H, H, 2 * H);        // W_hr,z^T, H x 2H
+    const PackedMatrix w_hrz(*job.sgemm, /*trans=*/true, a.w_hh, H, H, 2 * H);         // W_hr,z^T, H x 2H
     const PackedMatrix w_hn(*job.sgemm, /*trans=*/true, a.w_hh + 2 * H * H, H, H, H);  // W_hn^T, H x H
     for (int64_t t = 0; t < d.T; ++t) {
       float* gt = a.gates + t * d.B * G;
       float* rh = a.hn + t * BH;
       sgemm_packed(*job.pool, false, d.B, 1.0f, a.h + t * BH, H, w_hrz, 0.0f, hg.get(), 2 * H);
-      gru_step_forward_rz(d, t, a.lengths, gt, hg.get(), a.h + t * BH, rh);
+      for_rows(job, d.B, 2 * H,
+               [&](Rows rows) { gru_step_forward_rz(d, rows, t, a.lengths, gt, hg.get(), a.h + t * BH, rh); });
       sgemm_packed(*job.pool, false, d.B, 1.0f, rh, H, w_hn, 0.0f, hg.get(), H);
-      gru_step_forward_n(d, t, a.lengths, gt, hg.get(), a.h + t * BH, a.h + (t + 1) * BH, a.y + t * BH);
+      for_rows(job, d.B, H, [&](Rows rows) {
+        gru_step_forward_n(d, rows, t, a.lengths, gt, hg.get(), a.h + t * BH, a.h + (t + 1) * BH, a.y + t * BH);
+      });
     }
   }
   std::memcpy(a.h_n, a.h + d.T * BH, sizeof(float) * BH);
@@ -207,13 +213,15 @@ inline void gru_backward(const Job& job, const GruBackward& a) {
   initial_state(a.dh_n, d.B, H, dh_t);
 
   if (a.reset_after) {
-    std::unique_ptr<float[]> dgh(new float[TBG]);  // hidden-side ones
+    std::unique_ptr<float[]> dgh(new float[TBG]);                           // hidden-side ones
     const PackedMatrix w_hh(*job.sgemm, /*trans=*/false, a.w_hh, H, G, H);  // W_hh, 3H x H
     ColumnSums db_ih(G), db_hh(G);  // they differ on n, where the hidden side was scaled by r
     for (int64_t t = d.T - 1; t >= 0; --t) {
       const int64_t at = t * d.B * G;
-      gru_step_backward_after(d, t, a.lengths, a.gates + at, a.hn + t * BH, a.h + t * BH,
-                              a.dy ? a.dy + t * BH : nullptr, dh_t, dgi.get() + at, dgh.get() + at, dh_prev);
+      for_rows(job, d.B, G, [&](Rows rows) {
+        gru_step_backward_after(d, rows, t, a.lengths, a.gates + at, a.hn + t * BH, a.h + t * BH,
+                                a.dy ? a.dy + t * BH : nullptr, dh_t, dgi.get() + at, dgh.get() + at, dh_prev);
+      });
       db_ih.add(dgi.get() + at, d.B, G);
       db_hh.add(dgh.get() + at, d.B, G);
       sgemm_packed(*job.pool, false, d.B, 1.0f, dgh.get() + at, G, w_hh, 1.0f, dh_prev, H);
@@ -223,16 +231,20 @@ inline void gru_backward(const Job& job, const GruBackward& a) {
     db_hh.add_to(a.db_hh);
     hidden_side_gradients(job, d, G, dgh.get(), G, a.h, a.dw_hh);
   } else {
-    const PackedMatrix w_hrz(*job.sgemm, /*trans=*/false, a.w_hh, H, 2 * H, H);        // W_hr,z, 2H x H
+    const PackedMatrix w_hrz(*job.sgemm, /*trans=*/false, a.w_hh, H, 2 * H, H);         // W_hr,z, 2H x H
     const PackedMatrix w_hn(*job.sgemm, /*trans=*/false, a.w_hh + 2 * H * H, H, H, H);  // W_hn, H x H
     ColumnSums db(G);  // every bias simply adds here, so both share one gradient
     for (int64_t t = d.T - 1; t >= 0; --t) {
       const int64_t at = t * d.B * G;
       float* dgt = dgi.get() + at;
-      gru_step_backward_zn(d, t, a.lengths, a.gates + at, a.h + t * BH, a.dy ? a.dy + t * BH : nullptr, dh_t, dgt,
-                           dh_prev);
+      for_rows(job, d.B, 2 * H, [&](Rows rows) {
+        gru_step_backward_zn(d, rows, t, a.lengths, a.gates + at, a.h + t * BH, a.dy ? a.dy + t * BH : nullptr, dh_t,
+                             dgt, dh_prev);
+      });
       sgemm_packed(*job.pool, false, d.B, 1.0f, dgt + 2 * H, G, w_hn, 0.0f, scratch, H);  // d(r*h) = da_n W_hn
-      gru_step_backward_r(d, t, a.lengths, a.gates + at, a.h + t * BH, scratch, dgt, dh_prev);
+      for_rows(job, d.B, H, [&](Rows rows) {
+        gru_step_backward_r(d, rows, t, a.lengths, a.gates + at, a.h + t * BH, scratch, dgt, dh_prev);
+      });
       sgemm_packed(*job.pool, false, d.B, 1.0f, dgt, G, w_hrz, 1.0f, dh_prev, H);  // += da_r,z W_hr,z
       db.add(dgt, d.B, G);
       std::swap(dh_t, dh_prev);

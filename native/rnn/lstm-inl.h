@@ -3,15 +3,15 @@
 //   c' = f * c + i * g,  h' = o * tanh(c')
 // Compiled once per ISA (see recurrent_<isa>.cc), inside that ISA's namespace, after simd/vec-inl.h.
 
-// One step, rows [0, B): xg (B, 4H) the input projection W_ih x of this step; hg (B, 4H) the recurrent one,
-// W_hh h_prev; bias (4H) = b_ih + b_hh; c_prev, h_prev (B, H) the states before. Out: gates (B, 4H) the activations
-// i, f, g, o (xg and gates may be the same buffer); c, h, y (B, H). A finished example carries its states, outputs 0
-// and gets zero gates.
-inline void lstm_step_forward(const Dims& d, int64_t t, const int32_t* lengths, const float* xg, const float* hg,
-                              const float* bias, const float* c_prev, const float* h_prev, float* gates, float* c,
-                              float* h, float* y) {
+// One step, rows [rows.begin, rows.end): xg (B, 4H) the input projection W_ih x of this step; hg (B, 4H) the recurrent
+// one, W_hh h_prev; bias (4H) = b_ih + b_hh; c_prev, h_prev (B, H) the states before. Out: gates (B, 4H) the
+// activations i, f, g, o (xg and gates may be the same buffer); c, h, y (B, H). A finished example carries its states,
+// outputs 0 and gets zero gates.
+inline void lstm_step_forward(const Dims& d, Rows rows, int64_t t, const int32_t* lengths, const float* xg,
+                              const float* hg, const float* bias, const float* c_prev, const float* h_prev,
+                              float* gates, float* c, float* h, float* y) {
   const int64_t H = d.H;
-  for (int64_t b = 0; b < d.B; ++b) {
+  for (int64_t b = rows.begin; b < rows.end; ++b) {
     const int64_t o = b * H;
     const float* x4 = xg + 4 * o;
     const float* h4 = hg + 4 * o;
@@ -42,15 +42,15 @@ inline void lstm_step_forward(const Dims& d, int64_t t, const int32_t* lengths, 
   }
 }
 
-// One step back, rows [0, B): gates (B, 4H) the activations of step t; c, c_prev (B, H) the cell state after and
-// before it; dy (B, H) or null; dh (B, H) dL/dh_t through later steps. dc (B, H) comes in as dL/dc_t and goes out
-// as dL/dc_{t-1}. Out: dg (B, 4H) the pre-activation gradients; dh_prev (B, H) the part of dL/dh_{t-1} that does
+// One step back, rows [rows.begin, rows.end): gates (B, 4H) the activations of step t; c, c_prev (B, H) the cell state
+// after and before it; dy (B, H) or null; dh (B, H) dL/dh_t through later steps. dc (B, H) comes in as dL/dc_t and goes
+// out as dL/dc_{t-1}. Out: dg (B, 4H) the pre-activation gradients; dh_prev (B, H) the part of dL/dh_{t-1} that does
 // not go through W_hh (0 for a running example, dh for a finished one).
-inline void lstm_step_backward(const Dims& d, int64_t t, const int32_t* lengths, const float* gates, const float* c,
-                               const float* c_prev, const float* dy, const float* dh, float* dc, float* dg,
-                               float* dh_prev) {
+inline void lstm_step_backward(const Dims& d, Rows rows, int64_t t, const int32_t* lengths, const float* gates,
+                               const float* c, const float* c_prev, const float* dy, const float* dh, float* dc,
+                               float* dg, float* dh_prev) {
   const int64_t H = d.H;
-  for (int64_t b = 0; b < d.B; ++b) {
+  for (int64_t b = rows.begin; b < rows.end; ++b) {
     const int64_t o = b * H;
     const float* g = gates + 4 * o;
     float* dgb = dg + 4 * o;
@@ -89,8 +89,10 @@ inline void lstm_forward(const Job& job, const LstmForward& a) {
   for (int64_t t = 0; t < d.T; ++t) {
     float* gt = a.gates + t * d.B * G;
     sgemm_packed(*job.pool, false, d.B, 1.0f, a.h + t * BH, d.H, w_hh, 0.0f, hg.get(), G);
-    lstm_step_forward(d, t, a.lengths, gt, hg.get(), bias.get(), a.c + t * BH, a.h + t * BH, gt, a.c + (t + 1) * BH,
-                      a.h + (t + 1) * BH, a.y + t * BH);
+    for_rows(job, d.B, G, [&](Rows rows) {
+      lstm_step_forward(d, rows, t, a.lengths, gt, hg.get(), bias.get(), a.c + t * BH, a.h + t * BH, gt,
+                        a.c + (t + 1) * BH, a.h + (t + 1) * BH, a.y + t * BH);
+    });
   }
   std::memcpy(a.h_n, a.h + d.T * BH, sizeof(float) * BH);
   std::memcpy(a.c_n, a.c + d.T * BH, sizeof(float) * BH);
@@ -110,8 +112,10 @@ inline void lstm_backward(const Job& job, const LstmBackward& a) {
   ColumnSums db(G);  // both biases simply add, so they share one gradient
   for (int64_t t = d.T - 1; t >= 0; --t) {
     float* dgt = dg.get() + t * d.B * G;
-    lstm_step_backward(d, t, a.lengths, a.gates + t * d.B * G, a.c + (t + 1) * BH, a.c + t * BH,
-                       a.dy ? a.dy + t * BH : nullptr, dh_t, dc, dgt, dh_prev);
+    for_rows(job, d.B, G, [&](Rows rows) {
+      lstm_step_backward(d, rows, t, a.lengths, a.gates + t * d.B * G, a.c + (t + 1) * BH, a.c + t * BH,
+                         a.dy ? a.dy + t * BH : nullptr, dh_t, dc, dgt, dh_prev);
+    });
     db.add(dgt, d.B, G);
     sgemm_packed(*job.pool, false, d.B, 1.0f, dgt, G, w_hh, 1.0f, dh_prev, d.H);
     std::swap(dh_t, dh_prev);

@@ -39,45 +39,45 @@ enum class Activation { tanh, relu };
 struct RnnForward {
   Dims d;
   Activation act;
-  const float* x;                                // (T, B, I)
-  const float *w_ih, *w_hh, *b_ih, *b_hh;        // (H, I), (H, H), (H), (H)
-  const float* h0;                               // (B, H), or null for zeros
-  const int32_t* lengths;                        // (B), or null
-  float* y;                                      // out (T, B, H)
-  float* h_n;                                    // out (B, H): hT
-  float* h;                                      // saved (T+1, B, H): state before step t is h[t]; h[0] = h0
+  const float* x;                          // (T, B, I)
+  const float *w_ih, *w_hh, *b_ih, *b_hh;  // (H, I), (H, H), (H), (H)
+  const float* h0;                         // (B, H), or null for zeros
+  const int32_t* lengths;                  // (B), or null
+  float* y;                                // out (T, B, H)
+  float* h_n;                              // out (B, H): hT
+  float* h;                                // saved (T+1, B, H): state before step t is h[t]; h[0] = h0
 };
 struct RnnBackward {
   Dims d;
   Activation act;
-  const float *x, *w_ih, *w_hh;                  // as in RnnForward
-  const int32_t* lengths;                        // as in RnnForward
-  const float* h;                                // saved by the forward pass
-  const float *dy, *dh_n;                        // (T, B, H), (B, H); either may be null (zero)
-  float *dx, *dh0;                               // out (T, B, I), (B, H)
-  float *dw_ih, *dw_hh, *db_ih, *db_hh;          // accumulated (+=)
+  const float *x, *w_ih, *w_hh;          // as in RnnForward
+  const int32_t* lengths;                // as in RnnForward
+  const float* h;                        // saved by the forward pass
+  const float *dy, *dh_n;                // (T, B, H), (B, H); either may be null (zero)
+  float *dx, *dh0;                       // out (T, B, I), (B, H)
+  float *dw_ih, *dw_hh, *db_ih, *db_hh;  // accumulated (+=)
 };
 
 // ---- LSTM: gates i, f, g, o; c' = f*c + i*g, h' = o*tanh(c') ----
 struct LstmForward {
   Dims d;
-  const float* x;                                // (T, B, I)
-  const float *w_ih, *w_hh, *b_ih, *b_hh;        // (4H, I), (4H, H), (4H), (4H)
-  const float *h0, *c0;                          // (B, H) each, or null for zeros
-  const int32_t* lengths;                        // (B), or null
-  float* y;                                      // out (T, B, H)
-  float *h_n, *c_n;                              // out (B, H) each: hT, cT
-  float* gates;                                  // saved (T, B, 4H): gate activations i, f, g, o per step
-  float *h, *c;                                  // saved (T+1, B, H) each: states before step t at [t]
+  const float* x;                          // (T, B, I)
+  const float *w_ih, *w_hh, *b_ih, *b_hh;  // (4H, I), (4H, H), (4H), (4H)
+  const float *h0, *c0;                    // (B, H) each, or null for zeros
+  const int32_t* lengths;                  // (B), or null
+  float* y;                                // out (T, B, H)
+  float *h_n, *c_n;                        // out (B, H) each: hT, cT
+  float* gates;                            // saved (T, B, 4H): gate activations i, f, g, o per step
+  float *h, *c;                            // saved (T+1, B, H) each: states before step t at [t]
 };
 struct LstmBackward {
   Dims d;
   const float *x, *w_ih, *w_hh;
   const int32_t* lengths;
-  const float *gates, *h, *c;                    // saved by the forward pass
-  const float *dy, *dh_n, *dc_n;                 // (T, B, H), (B, H), (B, H); any may be null (zero)
-  float *dx, *dh0, *dc0;                         // out (T, B, I), (B, H), (B, H)
-  float *dw_ih, *dw_hh, *db_ih, *db_hh;          // accumulated (+=)
+  const float *gates, *h, *c;            // saved by the forward pass
+  const float *dy, *dh_n, *dc_n;         // (T, B, H), (B, H), (B, H); any may be null (zero)
+  float *dx, *dh0, *dc0;                 // out (T, B, I), (B, H), (B, H)
+  float *dw_ih, *dw_hh, *db_ih, *db_hh;  // accumulated (+=)
 };
 
 // ---- GRU: gates r, z, n; h' = (1-z)*n + z*h ----
@@ -86,25 +86,25 @@ struct LstmBackward {
 struct GruForward {
   Dims d;
   bool reset_after;
-  const float* x;                                // (T, B, I)
-  const float *w_ih, *w_hh, *b_ih, *b_hh;        // (3H, I), (3H, H), (3H), (3H)
-  const float* h0;                               // (B, H), or null for zeros
-  const int32_t* lengths;                        // (B), or null
-  float* y;                                      // out (T, B, H)
-  float* h_n;                                    // out (B, H)
-  float* gates;                                  // saved (T, B, 3H): gate activations r, z, n per step
-  float* hn;                                     // saved (T, B, H): W_hn h + b_hn (reset_after), or r * h (before)
-  float* h;                                      // saved (T+1, B, H)
+  const float* x;                          // (T, B, I)
+  const float *w_ih, *w_hh, *b_ih, *b_hh;  // (3H, I), (3H, H), (3H), (3H)
+  const float* h0;                         // (B, H), or null for zeros
+  const int32_t* lengths;                  // (B), or null
+  float* y;                                // out (T, B, H)
+  float* h_n;                              // out (B, H)
+  float* gates;                            // saved (T, B, 3H): gate activations r, z, n per step
+  float* hn;                               // saved (T, B, H): W_hn h + b_hn (reset_after), or r * h (before)
+  float* h;                                // saved (T+1, B, H)
 };
 struct GruBackward {
   Dims d;
   bool reset_after;
   const float *x, *w_ih, *w_hh;
   const int32_t* lengths;
-  const float *gates, *hn, *h;                   // saved by the forward pass
-  const float *dy, *dh_n;                        // (T, B, H), (B, H); either may be null (zero)
-  float *dx, *dh0;                               // out (T, B, I), (B, H)
-  float *dw_ih, *dw_hh, *db_ih, *db_hh;          // accumulated (+=)
+  const float *gates, *hn, *h;           // saved by the forward pass
+  const float *dy, *dh_n;                // (T, B, H), (B, H); either may be null (zero)
+  float *dx, *dh0;                       // out (T, B, I), (B, H)
+  float *dw_ih, *dw_hh, *db_ih, *db_hh;  // accumulated (+=)
 };
 
 // Elementwise activations on n floats (y may be x): the vectorized functions the cells use, for testing them and

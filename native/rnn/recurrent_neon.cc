@@ -1,5 +1,5 @@
-// The recurrent kernels compiled for NEON (4 lanes; Advanced SIMD is the arm64 baseline): rnn/kernels-inl.h, inside this
-// ISA's namespace and target region. System headers come first, outside both.
+// The recurrent kernels compiled for NEON (4 lanes; Advanced SIMD is the arm64 baseline): rnn/kernels-inl.h, inside
+// this ISA's namespace and target region. System headers come first, outside both.
 #include <algorithm>
 #include <cstdint>
 #include <cstring>

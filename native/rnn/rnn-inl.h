@@ -2,17 +2,19 @@
 //   h' = act(W_ih x + b_ih + W_hh h + b_hh),  act = tanh or relu
 // Compiled once per ISA (see recurrent_<isa>.cc), inside that ISA's namespace, after simd/vec-inl.h.
 
-inline VecF rnn_activate(Activation act, VecF a) { return act == Activation::tanh ? vtanh(a) : relu(a); }
+inline VecF rnn_activate(Activation act, VecF a) {
+  return act == Activation::tanh ? vtanh(a) : relu(a);
+}
 
 // d act(a) / da, from the output h = act(a): 1 - h^2 for tanh, 1 where h > 0 for relu.
 inline VecF rnn_activation_slope(Activation act, VecF h) {
   return act == Activation::tanh ? 1.0f - h * h : (h > 0.0f ? splat(1.0f) : splat(0.0f));
 }
 
-// One step, rows [0, B): a (B, H) pre-activations; h_prev (B, H); h (B, H) and y (B, H) out.
-inline void rnn_step_forward(const Dims& d, Activation act, int64_t t, const int32_t* lengths, const float* a,
-                             const float* h_prev, float* h, float* y) {
-  for (int64_t b = 0; b < d.B; ++b) {
+// One step, rows [rows.begin, rows.end): a (B, H) pre-activations; h_prev (B, H); h (B, H) and y (B, H) out.
+inline void rnn_step_forward(const Dims& d, Rows rows, Activation act, int64_t t, const int32_t* lengths,
+                             const float* a, const float* h_prev, float* h, float* y) {
+  for (int64_t b = rows.begin; b < rows.end; ++b) {
     const int64_t o = b * d.H;
     if (!active(lengths, b, t)) {  // finished: carry the state, output 0
       std::memcpy(h + o, h_prev + o, sizeof(float) * d.H);
@@ -27,12 +29,12 @@ inline void rnn_step_forward(const Dims& d, Activation act, int64_t t, const int
   }
 }
 
-// One step back, rows [0, B): h (B, H) the state after step t; dy (B, H) or null; dh (B, H) dL/dh_t through later
-// steps. Out: da (B, H) the pre-activation gradient; dh_prev (B, H) the part of dL/dh_{t-1} that does not go
-// through W_hh (0 for a running example, dh for a finished one, whose state was carried).
-inline void rnn_step_backward(const Dims& d, Activation act, int64_t t, const int32_t* lengths, const float* h,
-                              const float* dy, const float* dh, float* da, float* dh_prev) {
-  for (int64_t b = 0; b < d.B; ++b) {
+// One step back, rows [rows.begin, rows.end): h (B, H) the state after step t; dy (B, H) or null; dh (B, H) dL/dh_t
+// through later steps. Out: da (B, H) the pre-activation gradient; dh_prev (B, H) the part of dL/dh_{t-1} that does not
+// go through W_hh (0 for a running example, dh for a finished one, whose state was carried).
+inline void rnn_step_backward(const Dims& d, Rows rows, Activation act, int64_t t, const int32_t* lengths,
+                              const float* h, const float* dy, const float* dh, float* da, float* dh_prev) {
+  for (int64_t b = rows.begin; b < rows.end; ++b) {
     const int64_t o = b * d.H;
     if (!active(lengths, b, t)) {
       std::memset(da + o, 0, sizeof(float) * d.H);
@@ -58,7 +60,9 @@ inline void rnn_forward(const Job& job, const RnnForward& a) {
   for (int64_t t = 0; t < d.T; ++t) {
     float* at = pre.get() + t * BH;
     sgemm_packed(*job.pool, false, d.B, 1.0f, a.h + t * BH, d.H, w_hh, 1.0f, at, d.H);
-    rnn_step_forward(d, a.act, t, a.lengths, at, a.h + t * BH, a.h + (t + 1) * BH, a.y + t * BH);
+    for_rows(job, d.B, d.H, [&](Rows rows) {
+      rnn_step_forward(d, rows, a.act, t, a.lengths, at, a.h + t * BH, a.h + (t + 1) * BH, a.y + t * BH);
+    });
   }
   std::memcpy(a.h_n, a.h + d.T * BH, sizeof(float) * BH);
 }
@@ -75,8 +79,10 @@ inline void rnn_backward(const Job& job, const RnnBackward& a) {
   ColumnSums db(d.H);  // both biases simply add, so they share one gradient
   for (int64_t t = d.T - 1; t >= 0; --t) {
     float* dat = da.get() + t * BH;
-    rnn_step_backward(d, a.act, t, a.lengths, a.h + (t + 1) * BH, a.dy ? a.dy + t * BH : nullptr, dh_t, dat,
-                      dh_prev);
+    for_rows(job, d.B, d.H, [&](Rows rows) {
+      rnn_step_backward(d, rows, a.act, t, a.lengths, a.h + (t + 1) * BH, a.dy ? a.dy + t * BH : nullptr, dh_t, dat,
+                        dh_prev);
+    });
     db.add(dat, d.B, d.H);
     sgemm_packed(*job.pool, false, d.B, 1.0f, dat, d.H, w_hh, 1.0f, dh_prev, d.H);
     std::swap(dh_t, dh_prev);

@@ -22,8 +22,8 @@ void project_inputs(const Job& job, const Dims& d, int64_t n, const float* x, co
   sgemm(*job.sgemm, *job.pool, g);
 }
 
-void input_side_gradients(const Job& job, const Dims& d, int64_t n, const float* dg, const float* x,
-                          const float* w_ih, float* dx, float* dw_ih) {
+void input_side_gradients(const Job& job, const Dims& d, int64_t n, const float* dg, const float* x, const float* w_ih,
+                          float* dx, float* dw_ih) {
   const int64_t rows = d.T * d.B;
   SgemmArgs g;  // dx = dg * w_ih
   g.m = rows, g.n = d.I, g.k = n;
@@ -88,10 +88,18 @@ extern const Kernels* const kernels_scalar;
 const Kernels& kernels_for(Isa isa) {
   const Kernels* k = nullptr;
   switch (isa) {
-    case Isa::avx512: k = kernels_avx512; break;
-    case Isa::avx2: k = kernels_avx2; break;
-    case Isa::neon: k = kernels_neon; break;
-    case Isa::scalar: k = kernels_scalar; break;
+    case Isa::avx512:
+      k = kernels_avx512;
+      break;
+    case Isa::avx2:
+      k = kernels_avx2;
+      break;
+    case Isa::neon:
+      k = kernels_neon;
+      break;
+    case Isa::scalar:
+      k = kernels_scalar;
+      break;
   }
   return k != nullptr ? *k : *kernels_scalar;
 }

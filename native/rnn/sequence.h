@@ -2,6 +2,7 @@
 // bias handling, and the carrying of finished examples' states.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <vector>
 
@@ -10,8 +11,29 @@
 
 namespace sg::rnn {
 
+// A range of batch rows [begin, end): the unit of work a per-step pointwise pass is split into.
+struct Rows {
+  int64_t begin, end;
+};
+
+// Runs fn(rows) over the batch [0, B) split between the pool's threads, when the step has enough elements to be
+// worth it (B * units of them), or else in one call. Rows are independent of each other, so the result does not
+// depend on the split.
+template <class Fn>
+void for_rows(const Job& job, int64_t B, int64_t units, Fn fn) {
+  constexpr int64_t kMinParallelElements = 8192;
+  const int tasks = static_cast<int>(std::min<int64_t>(job.pool->threads(), B));
+  if (tasks <= 1 || B * units < kMinParallelElements) {
+    fn(Rows{0, B});
+    return;
+  }
+  job.pool->run(tasks, [&](int i) { fn(Rows{B * i / tasks, B * (i + 1) / tasks}); });
+}
+
 // Whether example b is still running at step t.
-inline bool active(const int32_t* lengths, int64_t b, int64_t t) { return lengths == nullptr || t < lengths[b]; }
+inline bool active(const int32_t* lengths, int64_t b, int64_t t) {
+  return lengths == nullptr || t < lengths[b];
+}
 
 // out (rows, cols) = bias_a + bias_b in every row; bias_b may be null.
 void fill_rows(float* out, int64_t rows, int64_t cols, const float* bias_a, const float* bias_b);
@@ -22,8 +44,8 @@ void project_inputs(const Job& job, const Dims& d, int64_t n, const float* x, co
 // The gradients that follow from the pre-activation gate gradients of all steps, dg (T*B, n), in two GEMMs:
 //   dx (T*B, I)   = dg * w_ih             (overwritten)
 //   dw_ih (n, I) += dg^T * x
-void input_side_gradients(const Job& job, const Dims& d, int64_t n, const float* dg, const float* x,
-                          const float* w_ih, float* dx, float* dw_ih);
+void input_side_gradients(const Job& job, const Dims& d, int64_t n, const float* dg, const float* x, const float* w_ih,
+                          float* dx, float* dw_ih);
 
 // dw (n, H) += dg^T (n x T*B) * hin (T*B, H): a recurrent weight's gradient for all steps at once. dg has row
 // stride ldg; hin is the input the weight multiplied at each step (h before the step).

@@ -18,7 +18,9 @@
 typedef float VecF __attribute__((vector_size(4 * kLanes)));
 typedef int32_t VecI __attribute__((vector_size(4 * kLanes)));
 
-inline VecF splat(float x) { return VecF{} + x; }
+inline VecF splat(float x) {
+  return VecF{} + x;
+}
 // Clamps x to [lo, hi]; NaN stays NaN (every comparison with it is false).
 inline VecF clamp(VecF x, float lo, float hi) {
   x = x < lo ? splat(lo) : x;
@@ -76,7 +78,9 @@ inline VecF vexp(VecF x) {
   return e * scale;
 }
 
-inline VecF sigmoid(VecF x) { return 1.0f / (1.0f + vexp(-x)); }
+inline VecF sigmoid(VecF x) {
+  return 1.0f / (1.0f + vexp(-x));
+}
 
 // tanh(x) = 1 - 2 / (e^{2x} + 1) away from 0; near 0 that loses the low bits to cancellation, so |x| < 0.3 uses the
 // Taylor series to x^11 (truncation error < 6e-10 there).
@@ -92,6 +96,8 @@ inline VecF vtanh(VecF x) {
   return x * x < 0.09f ? small : big;
 }
 
-inline VecF relu(VecF x) { return x < 0.0f ? splat(0.0f) : x; }  // NaN stays NaN, as in PyTorch
+inline VecF relu(VecF x) {
+  return x < 0.0f ? splat(0.0f) : x;
+}  // NaN stays NaN, as in PyTorch
 
 #pragma GCC diagnostic pop

@@ -34,7 +34,7 @@ ThreadPool::~ThreadPool() {
   for (std::thread& t : workers_) t.join();
 }
 
-void ThreadPool::run(int n, const std::function<void(int)>& task) {
+void ThreadPool::run(int n, TaskRef task) {
   std::unique_lock<std::mutex> busy(busy_, std::try_to_lock);
   if (n <= 1 || workers_.empty() || !busy.owns_lock()) {
     for (int i = 0; i < n; ++i) task(i);

@@ -9,12 +9,28 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
-#include <functional>
 #include <mutex>
 #include <thread>
+#include <type_traits>
 #include <vector>
 
 namespace sg {
+
+// A non-owning reference to a callable taking the task index: unlike std::function it never allocates, so a kernel
+// can hand the pool a capturing lambda at every time step. The callable must outlive the call it is passed to
+// (a lambda written in the argument list does).
+class TaskRef {
+ public:
+  template <class F>
+  TaskRef(F&& f)  // NOLINT(google-explicit-constructor): lambdas convert implicitly
+      : object_(const_cast<void*>(static_cast<const void*>(&f))),
+        call_([](void* o, int i) { (*static_cast<std::remove_reference_t<F>*>(o))(i); }) {}
+  void operator()(int i) const { call_(object_, i); }
+
+ private:
+  void* object_;
+  void (*call_)(void*, int);
+};
 
 class ThreadPool {
  public:
@@ -32,7 +48,7 @@ class ThreadPool {
   // Calls task(i) once for each i in [0, n), 1 <= n <= threads(), and returns when all have finished. Task 0 runs
   // on the calling thread. If another thread is using the pool at the moment (Node worker_threads can call in
   // concurrently), all n tasks run here, one after the other. Tasks must not throw.
-  void run(int n, const std::function<void(int)>& task);
+  void run(int n, TaskRef task);
 
  private:
   void worker_loop(int index);
@@ -42,7 +58,7 @@ class ThreadPool {
   std::mutex busy_;  // held by the caller of run() for the whole job
 
   // The current job, published by a release increment of generation_.
-  const std::function<void(int)>* task_ = nullptr;
+  const TaskRef* task_ = nullptr;
   int tasks_ = 0;
   std::atomic<uint64_t> generation_{0};
   std::atomic<int> pending_{0};  // workers that have not yet finished the current generation

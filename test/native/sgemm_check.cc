@@ -7,8 +7,8 @@
 // Error bound per element, as in test/helpers/gemm-reference.ts:
 //   |C - C_ref| <= (K + 4) * 2^-24 * (|alpha| * sum_p |A_ip B_pj| + |beta C_ij|) + 2^-126
 #include <cmath>
-#include <cstring>
 #include <cstdio>
+#include <cstring>
 #include <random>
 #include <vector>
 
