@@ -80,3 +80,15 @@ export async function loadTfjsCpu(from) {
     return null;
   }
 }
+
+/** PyTorch CPU training-step ms (rnn_torch.py, 1 thread), keyed 'lstm B=32 T=50 I=32 H=128'; null on failure. */
+export function torchStepMs(dir) {
+  const lines = runScript('/usr/bin/python3', path.join(dir, 'rnn_torch.py'), ['1']);
+  if (!lines) return null;
+  const out = new Map();
+  for (const line of lines) {
+    const m = /^(\w+) B=(\d+) T=(\d+) I=(\d+) H=(\d+) threads=\d+ step_ms=([\d.]+)/.exec(line);
+    if (m) out.set(`${m[1]} B=${m[2]} T=${m[3]} I=${m[4]} H=${m[5]}`, Number(m[6]));
+  }
+  return out;
+}

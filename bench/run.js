@@ -3,6 +3,7 @@
 //
 //   npm run bench                    everything, with anchors from ../shared/anchors/ when present
 //   npm run bench -- --quick         shorter timings
+//   npm run bench -- --only gemm,rnn  some parts only (gemm, rnn)
 //   npm run bench -- --no-anchors    skip the anchor scripts
 //   npm run bench -- --anchors DIR   anchor scripts from DIR
 //   npm run bench -- --tfjs DIR      TensorFlow.js (pure-JS cpu backend) resolved from DIR (default: here; see
@@ -14,8 +15,9 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { backendInfo } from '../dist/index.js';
-import { findAnchors, loadTfjsCpu, medianOfRuns, openblasGflops } from './anchors.js';
+import { findAnchors, loadTfjsCpu, medianOfRuns, openblasGflops, torchStepMs } from './anchors.js';
 import { benchGemm, fmt, gemmCases } from './gemm.js';
+import { CONFIGS, benchRecurrent, fmtMs, tfjsLstmStepMs } from './recurrent.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values: opts } = parseArgs({
@@ -24,8 +26,10 @@ const { values: opts } = parseArgs({
     anchors: { type: 'string' },
     'no-anchors': { type: 'boolean', default: false },
     tfjs: { type: 'string' },
+    only: { type: 'string' },
   },
 });
+const wanted = (part) => !opts.only || opts.only.split(',').includes(part);
 const anchorDir = opts['no-anchors'] ? null : findAnchors(opts.anchors, root);
 const info = backendInfo();
 const log = (line) => console.log(line);
@@ -38,29 +42,65 @@ log(
   `node ${process.version}; ${new Date().toISOString()}; anchors: ${anchorDir ?? 'none'}; tfjs: ${tf ? tf.version_core : 'none'}\n`,
 );
 
-// --- GEMM ---
-log('GEMM (sgemm, row-major, no transpose, beta = 0)');
-const openblasRuns = [];
-if (anchorDir) openblasRuns.push(openblasGflops(anchorDir));
-const gemmRows = benchGemm(gemmCases(), { quick: opts.quick, log, tf });
-if (anchorDir) openblasRuns.push(openblasGflops(anchorDir));
-const openblas = anchorDir ? medianOfRuns(openblasRuns) : null;
+if (wanted('gemm')) {
+  // --- GEMM ---
+  log('GEMM (sgemm, row-major, no transpose, beta = 0)');
+  const openblasRuns = [];
+  if (anchorDir) openblasRuns.push(openblasGflops(anchorDir));
+  const gemmRows = benchGemm(gemmCases(), { quick: opts.quick, log, tf });
+  if (anchorDir) openblasRuns.push(openblasGflops(anchorDir));
+  const openblas = anchorDir ? medianOfRuns(openblasRuns) : null;
 
-const threads = info.cores;
-console.table(
-  gemmRows.map((r) => {
-    const ob = openblas?.get(r.key) ?? null;
-    return {
-      shape: r.key,
-      'native 1T GF/s': fmt(r.native1),
-      [`native ${threads}T GF/s`]: fmt(r.nativeAll),
-      'js GF/s': fmt(r.js, 2),
-      [`${threads}T / 1T`]: fmt(r.nativeAll && r.native1 ? r.nativeAll / r.native1 : null, 2),
-      'native 1T / js': fmt(r.native1 ? r.native1 / r.js : null, 0),
-      'tfjs cpu GF/s': fmt(r.tfjs, 2),
-      'js / tfjs': fmt(r.tfjs ? r.js / r.tfjs : null, 1),
-      'OpenBLAS 1T GF/s': fmt(ob),
-      'native 1T / OpenBLAS': fmt(ob && r.native1 ? r.native1 / ob : null, 2),
-    };
-  }),
-);
+  const threads = info.cores;
+  console.table(
+    gemmRows.map((r) => {
+      const ob = openblas?.get(r.key) ?? null;
+      return {
+        shape: r.key,
+        'native 1T GF/s': fmt(r.native1),
+        [`native ${threads}T GF/s`]: fmt(r.nativeAll),
+        'js GF/s': fmt(r.js, 2),
+        [`${threads}T / 1T`]: fmt(r.nativeAll && r.native1 ? r.nativeAll / r.native1 : null, 2),
+        'native 1T / js': fmt(r.native1 ? r.native1 / r.js : null, 0),
+        'tfjs cpu GF/s': fmt(r.tfjs, 2),
+        'js / tfjs': fmt(r.tfjs ? r.js / r.tfjs : null, 1),
+        'OpenBLAS 1T GF/s': fmt(ob),
+        'native 1T / OpenBLAS': fmt(ob && r.native1 ? r.native1 / ob : null, 2),
+      };
+    }),
+  );
+}
+
+// --- recurrent layers ---
+if (wanted('rnn')) {
+  log('\nRecurrent training step (forward + backward through time, weight gradients included), ms per step');
+  const torchRuns = [];
+  if (anchorDir) torchRuns.push(torchStepMs(anchorDir));
+  const rows = benchRecurrent({ quick: opts.quick, log });
+  const tfjsLstm = tf ? await tfjsLstmStepMs(tf, opts.tfjs ?? root, { quick: opts.quick }) : null;
+  if (anchorDir) torchRuns.push(torchStepMs(anchorDir));
+  const torch = anchorDir ? medianOfRuns(torchRuns) : null;
+  const threads = info.cores;
+  console.table(
+    rows.map((r) => {
+      const c = r.config;
+      const t = torch?.get(`${r.cell} B=${c.B} T=${c.T} I=${c.I} H=${c.H}`) ?? null;
+      const tfjsMs = r.cell === 'lstm' && c === CONFIGS[0] ? tfjsLstm : null;
+      const gf = (ms) => (ms ? fmt(r.flops / ms / 1e6) : '-');
+      return {
+        step: `${r.cell} ${c.name} (B${c.B} T${c.T} I${c.I} H${c.H})`,
+        'native 1T ms': fmtMs(r.native1),
+        [`native ${threads}T ms`]: fmtMs(r.nativeAll),
+        'js ms': fmtMs(r.js),
+        [`seq/s ${threads}T`]: r.nativeAll ? fmt((c.B * 1000) / r.nativeAll, 0) : '-',
+        'GF/s 1T': gf(r.native1),
+        [`GF/s ${threads}T`]: gf(r.nativeAll),
+        'torch 1T ms': fmtMs(t),
+        'torch / native 1T': fmt(t && r.native1 ? t / r.native1 : null, 2),
+        [`torch / native ${threads}T`]: fmt(t && r.nativeAll ? t / r.nativeAll : null, 2),
+        'tfjs ms': fmtMs(tfjsMs),
+        'tfjs / js': fmt(tfjsMs ? tfjsMs / r.js : null, 1),
+      };
+    }),
+  );
+}

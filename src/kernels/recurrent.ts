@@ -1,6 +1,7 @@
 // The recurrent kernels' public API: RNN, LSTM and GRU forward and backward through time over a whole sequence, on
 // Float32Arrays. Each function checks its arguments, allocates its outputs and runs on the active backend.
-import { backend } from '../backend/index.js';
+import { backend as activeBackend } from '../backend/index.js';
+import type { Backend } from '../backend/types.js';
 import type { Dims, RnnActivation } from '../backend/recurrent-calls.js';
 import {
   MAX_DIM,
@@ -313,6 +314,11 @@ function checkBackward(fn: string, cell: Cell, inputs: unknown) {
  * RecurrentWeights with G = 1. Throws TypeError/RangeError naming the bad field (non-finite inputs included).
  */
 export function rnnForward(inputs: RnnForwardInputs): RnnForwardResult {
+  return rnnForwardWith(activeBackend, inputs);
+}
+
+/** rnnForward on a given backend (the bench and the tests compare backends in one process). */
+export function rnnForwardWith(backend: Backend, inputs: RnnForwardInputs): RnnForwardResult {
   const fn = 'rnnForward';
   const { o, call } = checkForward(fn, 'rnn', inputs);
   const activation = checkChoice<RnnActivation>(fn, 'activation', o.activation ?? 'tanh', ['tanh', 'relu']);
@@ -325,6 +331,11 @@ export function rnnForward(inputs: RnnForwardInputs): RnnForwardResult {
  * Backpropagation through time for rnnForward: returns dL/dx and dL/dh0, and adds dL/dW into `grads`.
  */
 export function rnnBackward(inputs: RnnBackwardInputs): RnnBackwardResult {
+  return rnnBackwardWith(activeBackend, inputs);
+}
+
+/** rnnBackward on a given backend (the bench and the tests compare backends in one process). */
+export function rnnBackwardWith(backend: Backend, inputs: RnnBackwardInputs): RnnBackwardResult {
   const fn = 'rnnBackward';
   const { s, call } = checkBackward(fn, 'rnn', inputs);
   const activation = checkChoice<RnnActivation>(fn, 'saved.activation', s.activation, ['tanh', 'relu']);
@@ -340,6 +351,11 @@ export function rnnBackward(inputs: RnnBackwardInputs): RnnBackwardResult {
  * Shapes: RecurrentDims and RecurrentWeights with G = 4.
  */
 export function lstmForward(inputs: LstmForwardInputs): LstmForwardResult {
+  return lstmForwardWith(activeBackend, inputs);
+}
+
+/** lstmForward on a given backend (the bench and the tests compare backends in one process). */
+export function lstmForwardWith(backend: Backend, inputs: LstmForwardInputs): LstmForwardResult {
   const fn = 'lstmForward';
   const { o, call } = checkForward(fn, 'lstm', inputs);
   const { T, B, I, H, y, hT, h, lengths } = call;
@@ -355,6 +371,11 @@ export function lstmForward(inputs: LstmForwardInputs): LstmForwardResult {
  * Backpropagation through time for lstmForward: returns dL/dx, dL/dh0 and dL/dc0, and adds dL/dW into `grads`.
  */
 export function lstmBackward(inputs: LstmBackwardInputs): LstmBackwardResult {
+  return lstmBackwardWith(activeBackend, inputs);
+}
+
+/** lstmBackward on a given backend (the bench and the tests compare backends in one process). */
+export function lstmBackwardWith(backend: Backend, inputs: LstmBackwardInputs): LstmBackwardResult {
   const fn = 'lstmBackward';
   const { o, s, call } = checkBackward(fn, 'lstm', inputs);
   const { T, B, H } = call;
@@ -373,6 +394,11 @@ export function lstmBackward(inputs: LstmBackwardInputs): LstmBackwardResult {
  * Shapes: RecurrentDims and RecurrentWeights with G = 3.
  */
 export function gruForward(inputs: GruForwardInputs): GruForwardResult {
+  return gruForwardWith(activeBackend, inputs);
+}
+
+/** gruForward on a given backend (the bench and the tests compare backends in one process). */
+export function gruForwardWith(backend: Backend, inputs: GruForwardInputs): GruForwardResult {
   const fn = 'gruForward';
   const { o, call } = checkForward(fn, 'gru', inputs);
   const resetAfter = o.resetAfter === undefined ? true : checkBoolean(fn, 'resetAfter', o.resetAfter);
@@ -385,6 +411,11 @@ export function gruForward(inputs: GruForwardInputs): GruForwardResult {
 
 /** Backpropagation through time for gruForward: returns dL/dx and dL/dh0, and adds dL/dW into `grads`. */
 export function gruBackward(inputs: GruBackwardInputs): GruBackwardResult {
+  return gruBackwardWith(activeBackend, inputs);
+}
+
+/** gruBackward on a given backend (the bench and the tests compare backends in one process). */
+export function gruBackwardWith(backend: Backend, inputs: GruBackwardInputs): GruBackwardResult {
   const fn = 'gruBackward';
   const { s, call } = checkBackward(fn, 'gru', inputs);
   const { T, B, H } = call;
