@@ -2,6 +2,7 @@
 import { expect, test } from 'vitest';
 import { backendInfo, setThreads, sgemm } from '../src/index.js';
 import { loadAddon } from '../src/backend/loader.js';
+import { lstmBackward, lstmForward } from '../src/kernels/index.js';
 import { makeRandom, randomArray } from './helpers/random.js';
 
 const native = backendInfo().backend === 'native';
@@ -53,6 +54,44 @@ test.runIf(native)('1 and 2 threads give bit-identical results, and 2 threads do
   } finally {
     setThreads(original);
   }
+});
+
+test.runIf(native)('an LSTM training step is bit-identical on 1 and 2 threads', () => {
+  const random = makeRandom(5);
+  const [T, B, I, H] = [6, 40, 24, 64]; // large enough that every step's GEMM and gate pass are split
+  const s = 1 / Math.sqrt(H);
+  const inputs = {
+    T,
+    B,
+    I,
+    H,
+    x: randomArray(random, T * B * I),
+    wIh: randomArray(random, 4 * H * I, -s, s),
+    wHh: randomArray(random, 4 * H * H, -s, s),
+    bIh: randomArray(random, 4 * H, -s, s),
+    bHh: randomArray(random, 4 * H, -s, s),
+    lengths: Int32Array.from({ length: B }, (_, b) => 1 + (b % T)),
+  };
+  const dy = randomArray(random, T * B * H);
+  const original = backendInfo().threads;
+  const results: Float32Array[][] = [];
+  try {
+    for (const threads of [1, 2]) {
+      setThreads(threads);
+      const grads = {
+        wIh: new Float32Array(4 * H * I),
+        wHh: new Float32Array(4 * H * H),
+        bIh: new Float32Array(4 * H),
+        bHh: new Float32Array(4 * H),
+      };
+      const f = lstmForward(inputs);
+      const d = lstmBackward({ x: inputs.x, wIh: inputs.wIh, wHh: inputs.wHh, saved: f.saved, dy, grads });
+      results.push([f.y, f.hT, f.cT, d.dx, d.dh0, d.dc0, grads.wIh, grads.wHh, grads.bIh, grads.bHh]);
+    }
+  } finally {
+    setThreads(original);
+  }
+  results[0].forEach((array, i) => expect(firstBitDifference(array, results[1][i])).toBe(-1));
 });
 
 test.runIf(native)('small problems stay on one thread', () => {
