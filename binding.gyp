@@ -5,6 +5,7 @@
       "sources": [
         "native/binding/addon.cc",
         "native/binding/args.cc",
+        "native/binding/columns_binding.cc",
         "native/binding/gemm_binding.cc",
         "native/binding/recurrent_binding.cc",
         "native/binding/runtime_binding.cc",
@@ -14,6 +15,7 @@
         "native/gemm/sgemm_avx512.cc",
         "native/gemm/sgemm_neon.cc",
         "native/gemm/sgemm_scalar.cc",
+        "native/normalize/columns.cc",
         "native/rnn/recurrent_avx2.cc",
         "native/rnn/recurrent_avx512.cc",
         "native/rnn/recurrent_neon.cc",

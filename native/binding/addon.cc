@@ -18,6 +18,10 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("gruForward", Napi::Function::New(env, sg::binding::GruForward, "gruForward"));
   exports.Set("gruBackward", Napi::Function::New(env, sg::binding::GruBackward, "gruBackward"));
   exports.Set("pointwise", Napi::Function::New(env, sg::binding::Pointwise, "pointwise"));
+  exports.Set("findInfinite", Napi::Function::New(env, sg::binding::FindInfinite, "findInfinite"));
+  exports.Set("columnMoments", Napi::Function::New(env, sg::binding::ColumnMoments, "columnMoments"));
+  exports.Set("columnExtrema", Napi::Function::New(env, sg::binding::ColumnExtrema, "columnExtrema"));
+  exports.Set("affine", Napi::Function::New(env, sg::binding::Affine, "affine"));
   return exports;
 }
 

@@ -22,4 +22,10 @@ Napi::Value GruForward(const Napi::CallbackInfo& info);
 Napi::Value GruBackward(const Napi::CallbackInfo& info);
 Napi::Value Pointwise(const Napi::CallbackInfo& info);
 
+// columns_binding.cc
+Napi::Value FindInfinite(const Napi::CallbackInfo& info);
+Napi::Value ColumnMoments(const Napi::CallbackInfo& info);
+Napi::Value ColumnExtrema(const Napi::CallbackInfo& info);
+Napi::Value Affine(const Napi::CallbackInfo& info);
+
 }  // namespace sg::binding

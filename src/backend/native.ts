@@ -23,6 +23,10 @@ export interface Addon {
   gruForward: Backend['gruForward'];
   gruBackward: Backend['gruBackward'];
   pointwise: Backend['pointwise'];
+  findInfinite: Backend['findInfinite'];
+  columnMoments: Backend['columnMoments'];
+  columnExtrema: Backend['columnExtrema'];
+  affine: Backend['affine'];
 }
 
 export function createNativeBackend(addon: Addon, version: string): Backend {
@@ -51,5 +55,9 @@ export function createNativeBackend(addon: Addon, version: string): Backend {
     gruForward: addon.gruForward,
     gruBackward: addon.gruBackward,
     pointwise: addon.pointwise,
+    findInfinite: addon.findInfinite,
+    columnMoments: addon.columnMoments,
+    columnExtrema: addon.columnExtrema,
+    affine: addon.affine,
   };
 }

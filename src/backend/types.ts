@@ -13,6 +13,7 @@ import type {
 // checks them again in C++; the js backend trusts them.
 
 export type BackendName = 'native' | 'js';
+export type NumericArray = Float32Array | Float64Array;
 export type Isa = 'avx512' | 'avx2' | 'neon' | 'scalar';
 
 export interface BackendInfo {
@@ -68,4 +69,31 @@ export interface Backend {
   gruBackward(call: GruBackwardCall): void;
   /** y = op(x) elementwise; y may be x. */
   pointwise(op: PointwiseOp, x: Float32Array, y: Float32Array): void;
+  /** The normalization passes over a row-major rows x cols matrix, see src/backend/js/columns.ts. */
+  findInfinite(x: NumericArray): number;
+  columnMoments(
+    x: NumericArray,
+    rows: number,
+    cols: number,
+    n: Float64Array,
+    mean: Float64Array,
+    m2: Float64Array,
+  ): void;
+  columnExtrema(
+    x: NumericArray,
+    rows: number,
+    cols: number,
+    min: Float64Array,
+    max: Float64Array,
+    maxAbs: Float64Array,
+  ): void;
+  affine(
+    x: NumericArray,
+    rows: number,
+    cols: number,
+    center: Float64Array,
+    scale: Float64Array,
+    inverse: boolean,
+    y: NumericArray,
+  ): void;
 }

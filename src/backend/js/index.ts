@@ -1,6 +1,7 @@
 // The pure-TypeScript backend: every kernel in plain TypeScript on typed arrays. It runs anywhere Node runs, and
 // it is the reference the native backend is tested against.
 import type { Backend, BackendInfo } from '../types.js';
+import { affine, columnExtrema, columnMoments, findInfinite } from './columns.js';
 import { gruBackward, gruForward } from './gru.js';
 import { lstmBackward, lstmForward } from './lstm.js';
 import { pointwise } from './pointwise.js';
@@ -31,5 +32,9 @@ export function createJsBackend(version: string, cores: number, fallbackReason: 
     gruForward,
     gruBackward,
     pointwise,
+    findInfinite,
+    columnMoments,
+    columnExtrema,
+    affine,
   };
 }
