@@ -3,7 +3,7 @@
 //
 //   npm run bench                    everything, with anchors from ../shared/anchors/ when present
 //   npm run bench -- --quick         shorter timings
-//   npm run bench -- --only gemm,rnn  some parts only (gemm, rnn)
+//   npm run bench -- --only gemm,rnn  some parts only (gemm, rnn, normalize)
 //   npm run bench -- --no-anchors    skip the anchor scripts
 //   npm run bench -- --anchors DIR   anchor scripts from DIR
 //   npm run bench -- --tfjs DIR      TensorFlow.js (pure-JS cpu backend) resolved from DIR (default: here; see
@@ -17,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { backendInfo } from '../dist/index.js';
 import { findAnchors, loadTfjsCpu, medianOfRuns, openblasGflops, torchStepMs } from './anchors.js';
 import { benchGemm, fmt, gemmCases } from './gemm.js';
+import { benchScalers, benchStream } from './normalize.js';
 import { CONFIGS, benchRecurrent, fmtMs, tfjsLstmStepMs } from './recurrent.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -102,5 +103,22 @@ if (wanted('rnn')) {
         'tfjs / js': fmt(tfjsMs ? tfjsMs / r.js : null, 1),
       };
     }),
+  );
+}
+
+// --- normalization ---
+if (wanted('normalize')) {
+  log('\nNormalization: fit + transform of 1e6 x 10 float32 values (10 million), ms per pass');
+  const rows = benchScalers({ quick: opts.quick, log });
+  const stream = await benchStream({ quick: opts.quick });
+  console.table(
+    rows.map((r) => ({
+      'fit + transform': r.name,
+      ms: r.ms.toFixed(1),
+      'M values/s': fmt(r.valuesPerSecond / 1e6, 0),
+    })),
+  );
+  log(
+    `StandardScaler.transformStream(): ${stream.rows} rows of 10 numbers in ${stream.ms.toFixed(0)} ms = ${fmt(stream.rowsPerSecond / 1e3, 0)} thousand rows/s`,
   );
 }

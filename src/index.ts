@@ -3,3 +3,14 @@ export { sgemm } from './gemm.js';
 export type { SgemmOptions } from './gemm.js';
 export { backendInfo, setThreads } from './backend/index.js';
 export type { BackendInfo, BackendName, Isa } from './backend/index.js';
+export {
+  DecimalScaler,
+  MaxAbsScaler,
+  MinMaxScaler,
+  Normalizer,
+  RobustScaler,
+  StandardScaler,
+  applyNormalization,
+  normalize,
+} from './normalize/index.js';
+export type * from './normalize/index.js';

@@ -209,3 +209,10 @@ export function checkBoolean(fn: string, name: string, value: unknown): boolean 
   if (typeof value !== 'boolean') throw typeError(fn, name, 'a boolean', value);
   return value;
 }
+
+/** A finite number (float64). */
+export function checkFinite(fn: string, name: string, value: unknown): number {
+  if (typeof value !== 'number') throw typeError(fn, name, 'a finite number', value);
+  if (!Number.isFinite(value)) throw rangeError(fn, name, 'a finite number', describe(value));
+  return value;
+}

@@ -125,7 +125,9 @@ describe('the package as a user imports it', () => {
       ],
       { encoding: 'utf8', env: { ...process.env, STEADYGRAD_BACKEND: 'js' } },
     );
-    expect(out.trim()).toBe('backendInfo,setThreads,sgemm');
+    expect(out.trim()).toBe(
+      'DecimalScaler,MaxAbsScaler,MinMaxScaler,Normalizer,RobustScaler,StandardScaler,applyNormalization,backendInfo,normalize,setThreads,sgemm',
+    );
     const kernels = execFileSync(
       process.execPath,
       [

@@ -1,0 +1,244 @@
+// normalize(): MATLAB's `normalize`, every method, column-wise by default, NaN-aware, returning the center and
+// scale it used (N = (A - C) ./ S), so that applyNormalization() can apply the same transform to new data.
+import { backend } from '../backend/index.js';
+import { checkChoice, checkFinite, checkInteger, checkOptions, rangeError, typeError } from '../validate.js';
+import {
+  type Data,
+  type DataOptions,
+  type Matrix,
+  type NumericArray,
+  type Table,
+  allocate,
+  column,
+  readTable,
+  transpose,
+  writeTable,
+} from './data.js';
+import {
+  columnExtrema,
+  columnMoments,
+  firstValue,
+  medianAbsoluteDeviation,
+  pNorm,
+  quantile,
+  sortedValues,
+} from './stats.js';
+
+export type NormalizeMethod = 'zscore' | 'norm' | 'scale' | 'range' | 'center' | 'medianiqr' | 'decimal' | 'maxabs';
+
+export interface NormalizeOptions extends DataOptions {
+  /** 1 (default): normalize each column over the rows; 2: each row over the columns. */
+  dim?: 1 | 2;
+  /** zscore: 'std' (default; mean and standard deviation) or 'robust' (median and median absolute deviation). */
+  type?: 'std' | 'robust';
+  /** norm: p > 0 or Infinity (default 2). */
+  p?: number;
+  /** scale: divide by 'std' (default), 'mad', 'first' (the first value), 'iqr', or a number. */
+  scale?: 'std' | 'mad' | 'first' | 'iqr' | number;
+  /** range: the interval [a, b] to map onto, a < b (default [0, 1]). */
+  range?: readonly [number, number];
+  /** center: subtract 'mean' (default), 'median', or a number. */
+  center?: 'mean' | 'median' | number;
+}
+
+export interface NormalizeResult {
+  /** The normalized data, in the shape it came in (Float32 data stays Float32; statistics are float64). */
+  data: Data;
+  /** C per column (or per row for dim 2): N = (A - C) / S. */
+  center: number[];
+  /** S per column (or row); never 0: a zero scale (a constant column) is replaced by 1. */
+  scale: number[];
+}
+
+const METHODS: readonly NormalizeMethod[] = [
+  'zscore',
+  'norm',
+  'scale',
+  'range',
+  'center',
+  'medianiqr',
+  'decimal',
+  'maxabs',
+];
+const COMMON_OPTIONS = ['dim', 'shape', 'columns'];
+const METHOD_OPTIONS: Record<NormalizeMethod, string[]> = {
+  zscore: ['type'],
+  norm: ['p'],
+  scale: ['scale'],
+  range: ['range'],
+  center: ['center'],
+  medianiqr: [],
+  decimal: [],
+  maxabs: [],
+};
+
+/** The smallest integer j with max |x| / 10^j < 1 (decimal scaling); 0 when max |x| is 0. */
+export function decimalExponent(max: number): number {
+  if (!(max > 0)) return 0;
+  let j = Math.floor(Math.log10(max)) + 1;
+  while (max / 10 ** j >= 1) j++; // log10 may round either way near a power of ten
+  while (max / 10 ** (j - 1) < 1) j--;
+  return j;
+}
+
+// C and S for every column of m, by method; a scale may come out 0 or NaN (the caller replaces it by 1). Statistics
+// that one pass can give come from the column functions (one sweep over the rows); medians sort each column.
+function centersAndScales(m: Matrix, method: NormalizeMethod, o: NormalizeOptions): [number[], number[]] {
+  const cols = Array.from({ length: m.cols }, (_, j) => j);
+  const zeros = () => cols.map(() => 0);
+  const ones = () => cols.map(() => 1);
+  let moments: ReturnType<typeof columnMoments> | null = null; // one pass for both mean and std
+  const momentsOnce = () => (moments ??= columnMoments(m));
+  const std = () => momentsOnce().map((c) => (c.n > 1 ? Math.sqrt(c.m2 / (c.n - 1)) : 0)); // MATLAB: N - 1
+  const mean = () => momentsOnce().map((c) => c.mean);
+  const sorted = () => cols.map((j) => sortedValues(column(m, j)));
+  const median = (s: Float64Array[]) => s.map((v) => quantile(v, 0.5, 'linear'));
+  const iqr = (s: Float64Array[]) => s.map((v) => quantile(v, 0.75, 'hazen') - quantile(v, 0.25, 'hazen')); // MATLAB's
+  const mad = (s: Float64Array[], centers: number[]) => s.map((v, j) => medianAbsoluteDeviation(v, centers[j]));
+  switch (method) {
+    case 'zscore': {
+      if ((o.type ?? 'std') === 'std') return [mean(), std()];
+      const s = sorted();
+      const c = median(s);
+      return [c, mad(s, c)];
+    }
+    case 'norm':
+      return [zeros(), cols.map((j) => pNorm(column(m, j), o.p ?? 2))];
+    case 'scale': {
+      const by = o.scale ?? 'std';
+      if (typeof by === 'number') return [zeros(), cols.map(() => by)];
+      if (by === 'std') return [zeros(), std()];
+      if (by === 'first') return [zeros(), cols.map((j) => firstValue(column(m, j)))];
+      const s = sorted();
+      return [zeros(), by === 'iqr' ? iqr(s) : mad(s, median(s))];
+    }
+    case 'range': {
+      const [a, b] = o.range ?? [0, 1];
+      const { min, max } = columnExtrema(m);
+      const scale = cols.map((j) => (max[j] - min[j]) / (b - a));
+      // N = (A - C) / S = a + (A - min) / S; a constant column (S = 0) gets S = 1 and maps to a
+      return [cols.map((j) => (min[j] <= max[j] ? min[j] - a * (scale[j] === 0 ? 1 : scale[j]) : 0)), scale];
+    }
+    case 'center': {
+      const by = o.center ?? 'mean';
+      if (typeof by === 'number') return [cols.map(() => by), ones()];
+      return [by === 'mean' ? mean() : median(sorted()), ones()];
+    }
+    case 'medianiqr': {
+      const s = sorted();
+      return [median(s), iqr(s)];
+    }
+    case 'decimal':
+      return [zeros(), Array.from(columnExtrema(m).maxAbs, (x) => 10 ** decimalExponent(x))];
+    case 'maxabs':
+      return [zeros(), Array.from(columnExtrema(m).maxAbs)];
+  }
+}
+
+function checkMethodOptions(fn: string, method: NormalizeMethod, o: NormalizeOptions): void {
+  if (o.dim !== undefined) checkInteger(fn, 'dim', o.dim, 1, 2);
+  if (o.type !== undefined) checkChoice(fn, 'type', o.type, ['std', 'robust']);
+  if (o.p !== undefined) {
+    if (typeof o.p !== 'number') throw typeError(fn, 'p', 'a number > 0 or Infinity', o.p);
+    if (!(o.p > 0) || Number.isNaN(o.p)) throw rangeError(fn, 'p', 'a number > 0 or Infinity', String(o.p));
+  }
+  if (o.scale !== undefined) {
+    if (typeof o.scale === 'number') {
+      if (checkFinite(fn, 'scale', o.scale) === 0) throw rangeError(fn, 'scale', 'a nonzero number', '0');
+    } else {
+      checkChoice(fn, 'scale', o.scale, ['std', 'mad', 'first', 'iqr']);
+    }
+  }
+  if (o.center !== undefined && typeof o.center !== 'number') {
+    checkChoice(fn, 'center', o.center, ['mean', 'median']);
+  } else if (typeof o.center === 'number') {
+    checkFinite(fn, 'center', o.center);
+  }
+  if (o.range !== undefined) {
+    const r = o.range as unknown;
+    if (!Array.isArray(r) || r.length !== 2) throw typeError(fn, 'range', 'an array [a, b] with a < b', r);
+    const [a, b] = r.map((x, i) => checkFinite(fn, `range[${i}]`, x));
+    if (!(a < b)) throw rangeError(fn, 'range', 'an array [a, b] with a < b', `[${a}, ${b}]`);
+  }
+  void method;
+}
+
+// out = (values - C) / S along dim, on the backend (a row-wise transform is a column-wise one on the transpose).
+function apply(table: Table, dim: number, center: number[], scale: number[]): NumericArray {
+  const out = allocate(table);
+  if (dim === 1) {
+    backend.affine(
+      table.values,
+      table.rows,
+      table.cols,
+      Float64Array.from(center),
+      Float64Array.from(scale),
+      false,
+      out,
+    );
+    return out;
+  }
+  for (let i = 0, k = 0; i < table.rows; i++) {
+    for (let j = 0; j < table.cols; j++, k++) out[k] = (table.values[k] - center[i]) / scale[i];
+  }
+  return out;
+}
+
+/**
+ * MATLAB's normalize: N = (A - C) ./ S with C and S per column (dim 1, the default) or per row (dim 2):
+ *
+ * | method      | C                  | S                                              |
+ * | ----------- | ------------------ | ---------------------------------------------- |
+ * | 'zscore'    | mean / median      | standard deviation (N-1) / median abs. dev.    |  (type 'std' / 'robust')
+ * | 'norm'      | 0                  | p-norm, p > 0 or Infinity (default 2)          |
+ * | 'scale'     | 0                  | 'std', 'mad', 'first', 'iqr' or a number       |
+ * | 'range'     | min - a S          | (max - min) / (b - a), onto [a, b] (default [0, 1]) |
+ * | 'center'    | 'mean', 'median' or a number | 1                                     |
+ * | 'medianiqr' | median             | interquartile range                            |
+ * | 'decimal'   | 0                  | 10^j, the smallest j with max |x| / 10^j < 1    |
+ * | 'maxabs'    | 0                  | max |x|                                        |
+ *
+ * NaN is a missing value: statistics skip it and it stays NaN. A scale of 0 (a constant column) becomes 1.
+ * Quantiles (median, iqr) follow MATLAB's median and iqr (prctile's midpoint rule). Default method: 'zscore'.
+ */
+export function normalize(data: Data, method: NormalizeMethod = 'zscore', options?: NormalizeOptions): NormalizeResult {
+  const fn = 'normalize';
+  checkChoice(fn, 'method', method, METHODS);
+  const o = checkOptions<NormalizeOptions>(fn, options, [...COMMON_OPTIONS, ...METHOD_OPTIONS[method]]);
+  checkMethodOptions(fn, method, o);
+  const table = readTable(fn, 'data', data, o);
+  const dim = o.dim ?? 1;
+  // dim 2 normalizes rows: the same computation on the transpose
+  const [c, s] = centersAndScales(dim === 1 ? table : transpose(table), method, o);
+  const center = c.map((x) => (Number.isFinite(x) ? x : 0));
+  const scale = s.map((x) => (x === 0 || !Number.isFinite(x) ? 1 : x));
+  return { data: writeTable(table, apply(table, dim, center, scale)), center, scale };
+}
+
+/** (data - center) / scale, with the center and scale a normalize() call returned (per column, or per row for dim 2). */
+export function applyNormalization(
+  data: Data,
+  transform: { center: readonly number[]; scale: readonly number[] },
+  options?: DataOptions & { dim?: 1 | 2 },
+): Data {
+  const fn = 'applyNormalization';
+  const o = checkOptions<DataOptions & { dim?: 1 | 2 }>(fn, options, COMMON_OPTIONS);
+  if (typeof transform !== 'object' || transform === null) {
+    throw typeError(fn, 'transform', 'an object { center, scale } from normalize()', transform);
+  }
+  const dim = o.dim === undefined ? 1 : checkInteger(fn, 'dim', o.dim, 1, 2);
+  const table = readTable(fn, 'data', data, o);
+  const n = dim === 1 ? table.cols : table.rows;
+  const read = (name: 'center' | 'scale') => {
+    const a = transform[name] as unknown;
+    if (!Array.isArray(a)) throw typeError(fn, `transform.${name}`, `an array of ${n} numbers`, a);
+    if (a.length !== n) throw rangeError(fn, `transform.${name}`, `an array of ${n} numbers`, `Array(${a.length})`);
+    return a.map((x, i) => checkFinite(fn, `transform.${name}[${i}]`, x));
+  };
+  const center = read('center');
+  const scale = read('scale');
+  scale.forEach((s, i) => {
+    if (s === 0) throw rangeError(fn, `transform.scale[${i}]`, 'a nonzero number', '0');
+  });
+  return writeTable(table, apply(table, dim, center, scale));
+}
