@@ -76,15 +76,19 @@ describe.each(makers)('%s', (_, make, spread) => {
     expect(unfitted.nFeatures).toBe(null);
   });
 
-  test('a column without spread gets scale 1, never 0 or Infinity; NaN columns too', () => {
+  test('a column without spread never divides by zero: its spread counts as 1; a NaN column too', () => {
     const flat = spread ? 5 : 0; // no spread: a constant column, or for max |x| scalers a column of zeros
     const s = make().fit([
       [1, flat, NaN],
       [2, flat, NaN],
       [3, flat, NaN],
     ]);
-    expect(s.scale[1]).toBe(1);
-    expect(s.scale[2]).toBe(1);
+    // the scale is what a spread of exactly 1 gives: 1 for most, 1 / (b - a) for MinMax, 1 / 1.349 for a
+    // unit-variance RobustScaler (as in scikit-learn); never 0, NaN or Infinity
+    for (const j of [1, 2]) {
+      expect(s.scale[j]).toBeGreaterThan(0);
+      expect(Number.isFinite(s.scale[j])).toBe(true);
+    }
     const out = s.transform([[2, flat, NaN]]) as number[][];
     expect(Number.isFinite(out[0][1])).toBe(true);
     expect(Number.isNaN(out[0][2])).toBe(true);

@@ -115,9 +115,10 @@ function centersAndScales(m: Matrix, method: NormalizeMethod, o: NormalizeOption
     case 'range': {
       const [a, b] = o.range ?? [0, 1];
       const { min, max } = columnExtrema(m);
-      const scale = cols.map((j) => (max[j] - min[j]) / (b - a));
-      // N = (A - C) / S = a + (A - min) / S; a constant column (S = 0) gets S = 1 and maps to a
-      return [cols.map((j) => (min[j] <= max[j] ? min[j] - a * (scale[j] === 0 ? 1 : scale[j]) : 0)), scale];
+      // N = (A - C) / S = a + (A - min) / S, S = (max - min) / (b - a); a constant column's zero spread counts as 1
+      // (as in scikit-learn and Octave), so it maps to a
+      const scale = cols.map((j) => (max[j] - min[j] === 0 ? 1 : max[j] - min[j]) / (b - a));
+      return [cols.map((j) => (min[j] <= max[j] ? min[j] - a * scale[j] : 0)), scale];
     }
     case 'center': {
       const by = o.center ?? 'mean';
@@ -192,7 +193,7 @@ function apply(table: Table, dim: number, center: number[], scale: number[]): Nu
  * | 'zscore'    | mean / median      | standard deviation (N-1) / median abs. dev.    |  (type 'std' / 'robust')
  * | 'norm'      | 0                  | p-norm, p > 0 or Infinity (default 2)          |
  * | 'scale'     | 0                  | 'std', 'mad', 'first', 'iqr' or a number       |
- * | 'range'     | min - a S          | (max - min) / (b - a), onto [a, b] (default [0, 1]) |
+ * | 'range'     | min - a S          | (max - min) / (b - a), onto [a, b] (default [0, 1]); zero spread counts as 1 |
  * | 'center'    | 'mean', 'median' or a number | 1                                     |
  * | 'medianiqr' | median             | interquartile range                            |
  * | 'decimal'   | 0                  | 10^j, the smallest j with max |x| / 10^j < 1    |

@@ -275,6 +275,9 @@ function stateArray(
   });
 }
 
+// scikit-learn's rule for a spread that is zero within rounding (a constant column): it counts as 1.
+const spreadOrOne = (s: number) => (s < 10 * Number.EPSILON ? 1 : s);
+
 // JSON has no Infinity: MinMax's "no value yet" bounds are written as strings.
 const jsonNumber = (x: number) => (Number.isFinite(x) ? x : String(x));
 
@@ -402,8 +405,8 @@ export interface MinMaxScalerOptions extends ColumnOptions {
 }
 
 /**
- * scikit-learn's MinMaxScaler: maps each column's [min, max] onto featureRange, NaN ignored. A constant column
- * (max = min) gets a scale of 1 and maps to a.
+ * scikit-learn's MinMaxScaler: maps each column's [min, max] onto featureRange, NaN ignored. A constant column's
+ * zero range counts as 1 (as in scikit-learn): it maps to a, and never divides by zero.
  */
 export class MinMaxScaler extends ColumnScaler {
   readonly featureRange: readonly [number, number];
@@ -465,8 +468,8 @@ export class MinMaxScaler extends ColumnScaler {
     const [a, b] = this.featureRange;
     const min = this.#min[j];
     if (!(min <= this.#max[j])) return [0, 1]; // no value seen
-    const range = this.#max[j] - min;
-    const scale = range === 0 ? 1 : range / (b - a); // scikit-learn: a zero range counts as 1
+    // y = a + (x - min) (b - a) / range, with a constant column's zero range counting as 1 (so it maps to a)
+    const scale = spreadOrOne(this.#max[j] - min) / (b - a);
     return [min - a * scale, scale];
   }
   protected override postTransform(out: Float32Array | Float64Array): void {
@@ -539,7 +542,7 @@ export class MaxAbsScaler extends MaxAbsBased {
     return ColumnScaler.restore(new MaxAbsScaler(parsed(json).options as ColumnOptions), json, 'MaxAbsScaler');
   }
   protected centerAndScale(j: number): [number, number] {
-    return [0, this.maxAbs[j]];
+    return [0, spreadOrOne(this.maxAbs[j])];
   }
 }
 
@@ -631,8 +634,9 @@ export class RobustScaler extends ColumnScaler {
     }
   }
   protected centerAndScale(j: number): [number, number] {
-    let scale = this.withScaling ? this.#range[j] : 1;
-    if (this.withScaling && scale !== 0 && this.unitVariance) {
+    // as scikit-learn: a zero range counts as 1 before the unit-variance factor applies
+    let scale = this.withScaling ? spreadOrOne(this.#range[j]) : 1;
+    if (this.withScaling && this.unitVariance) {
       const [lo, hi] = this.quantileRange;
       scale /= normalQuantile(hi / 100) - normalQuantile(lo / 100);
     }
@@ -775,8 +779,7 @@ export class Normalizer {
     const out = allocate(table);
     const p = this.norm === 'l2' ? 2 : this.norm === 'l1' ? 1 : Infinity;
     for (let i = 0; i < table.rows; i++) {
-      const n = pNorm(row(table, i), p);
-      const s = n === 0 ? 1 : n;
+      const s = spreadOrOne(pNorm(row(table, i), p));
       for (let j = 0, k = i * table.cols; j < table.cols; j++, k++) out[k] = table.values[k] / s;
     }
     return writeTable(table, out);
