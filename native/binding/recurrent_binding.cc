@@ -70,46 +70,60 @@ Napi::Value run(const Napi::CallbackInfo& info, const char* function, Fn fn) {
   return info.Env().Undefined();
 }
 
+// The fields every forward pass has (the ForwardCommon part of a cell's arguments).
+void read_forward(const Fields& f, const Common& c, rnn::ForwardCommon* a) {
+  a->d = c.d;
+  a->x = f.input("x", c.TBI, "T*B*I");
+  a->w_ih = f.input("wIh", c.GHI, shape(c, "H*I").c_str());
+  a->w_hh = f.input("wHh", c.GHH, shape(c, "H*H").c_str());
+  a->b_ih = f.input("bIh", c.GH, shape(c, "H").c_str());
+  a->b_hh = f.input("bHh", c.GH, shape(c, "H").c_str());
+  a->h0 = f.input("h0", c.BH, "B*H", /*optional=*/true);
+  a->lengths = f.lengths("lengths", c.d.B, c.d.T);
+  a->y = f.output("y", c.TBH, "T*B*H");
+  a->h_n = f.output("hT", c.BH, "B*H");
+  a->h = f.output("h", c.TBH + c.BH, "(T+1)*B*H");
+}
+
+// The fields every backward pass has (BackwardCommon). The saved buffers are read, not checked for finiteness.
+void read_backward(const Fields& f, const Common& c, rnn::BackwardCommon* a) {
+  a->d = c.d;
+  a->x = f.input("x", c.TBI, "T*B*I");
+  a->w_ih = f.input("wIh", c.GHI, shape(c, "H*I").c_str());
+  a->w_hh = f.input("wHh", c.GHH, shape(c, "H*H").c_str());
+  a->lengths = f.lengths("lengths", c.d.B, c.d.T);
+  a->h = f.output("h", c.TBH + c.BH, "(T+1)*B*H");
+  a->dy = f.input("dy", c.TBH, "T*B*H", /*optional=*/true);
+  a->dh_n = f.input("dhT", c.BH, "B*H", /*optional=*/true);
+  a->dx = f.output("dx", c.TBI, "T*B*I");
+  a->dh0 = f.output("dh0", c.BH, "B*H");
+  a->dw_ih = f.output("dWIh", c.GHI, shape(c, "H*I").c_str());
+  a->dw_hh = f.output("dWHh", c.GHH, shape(c, "H*H").c_str());
+  a->db_ih = f.output("dBIh", c.GH, shape(c, "H").c_str());
+  a->db_hh = f.output("dBHh", c.GH, shape(c, "H").c_str());
+}
+
+rnn::Activation activation(const Fields& f) {
+  return f.choice("activation", {"tanh", "relu"}) == 0 ? rnn::Activation::tanh : rnn::Activation::relu;
+}
+
 }  // namespace
 
 Napi::Value RnnForward(const Napi::CallbackInfo& info) {
   Fields f(info, "rnnForward");
-  const Common c = read_common(f, 1);
   rnn::RnnForward a{};
-  a.d = c.d;
-  a.act = f.choice("activation", {"tanh", "relu"}) == 0 ? rnn::Activation::tanh : rnn::Activation::relu;
-  a.x = f.input("x", c.TBI, "T*B*I");
-  a.w_ih = f.input("wIh", c.GHI, "H*I");
-  a.w_hh = f.input("wHh", c.GHH, "H*H");
-  a.b_ih = f.input("bIh", c.GH, "H");
-  a.b_hh = f.input("bHh", c.GH, "H");
-  a.h0 = f.input("h0", c.BH, "B*H", /*optional=*/true);
-  a.lengths = f.lengths("lengths", c.d.B, c.d.T);
-  a.y = f.output("y", c.TBH, "T*B*H");
-  a.h_n = f.output("hT", c.BH, "B*H");
-  a.h = f.output("h", c.TBH + c.BH, "(T+1)*B*H");
+  const Common c = read_common(f, 1);
+  a.act = activation(f);
+  read_forward(f, c, &a);
   return run(info, "rnnForward", [&](const Job& job) { rnn::kernels_for(job.isa).rnn_forward(job, a); });
 }
 
 Napi::Value RnnBackward(const Napi::CallbackInfo& info) {
   Fields f(info, "rnnBackward");
-  const Common c = read_common(f, 1);
   rnn::RnnBackward a{};
-  a.d = c.d;
-  a.act = f.choice("activation", {"tanh", "relu"}) == 0 ? rnn::Activation::tanh : rnn::Activation::relu;
-  a.x = f.input("x", c.TBI, "T*B*I");
-  a.w_ih = f.input("wIh", c.GHI, "H*I");
-  a.w_hh = f.input("wHh", c.GHH, "H*H");
-  a.lengths = f.lengths("lengths", c.d.B, c.d.T);
-  a.h = f.output("h", c.TBH + c.BH, "(T+1)*B*H");
-  a.dy = f.input("dy", c.TBH, "T*B*H", /*optional=*/true);
-  a.dh_n = f.input("dhT", c.BH, "B*H", /*optional=*/true);
-  a.dx = f.output("dx", c.TBI, "T*B*I");
-  a.dh0 = f.output("dh0", c.BH, "B*H");
-  a.dw_ih = f.output("dWIh", c.GHI, "H*I");
-  a.dw_hh = f.output("dWHh", c.GHH, "H*H");
-  a.db_ih = f.output("dBIh", c.GH, "H");
-  a.db_hh = f.output("dBHh", c.GH, "H");
+  const Common c = read_common(f, 1);
+  a.act = activation(f);
+  read_backward(f, c, &a);
   return run(info, "rnnBackward", [&](const Job& job) { rnn::kernels_for(job.isa).rnn_backward(job, a); });
 }
 
@@ -117,20 +131,10 @@ Napi::Value LstmForward(const Napi::CallbackInfo& info) {
   Fields f(info, "lstmForward");
   const Common c = read_common(f, 4);
   rnn::LstmForward a{};
-  a.d = c.d;
-  a.x = f.input("x", c.TBI, "T*B*I");
-  a.w_ih = f.input("wIh", c.GHI, shape(c, "H*I").c_str());
-  a.w_hh = f.input("wHh", c.GHH, shape(c, "H*H").c_str());
-  a.b_ih = f.input("bIh", c.GH, shape(c, "H").c_str());
-  a.b_hh = f.input("bHh", c.GH, shape(c, "H").c_str());
-  a.h0 = f.input("h0", c.BH, "B*H", /*optional=*/true);
+  read_forward(f, c, &a);
   a.c0 = f.input("c0", c.BH, "B*H", /*optional=*/true);
-  a.lengths = f.lengths("lengths", c.d.B, c.d.T);
-  a.y = f.output("y", c.TBH, "T*B*H");
-  a.h_n = f.output("hT", c.BH, "B*H");
   a.c_n = f.output("cT", c.BH, "B*H");
   a.gates = f.output("gates", 4 * c.TBH, "T*B*4*H");
-  a.h = f.output("h", c.TBH + c.BH, "(T+1)*B*H");
   a.c = f.output("c", c.TBH + c.BH, "(T+1)*B*H");
   return run(info, "lstmForward", [&](const Job& job) { rnn::kernels_for(job.isa).lstm_forward(job, a); });
 }
@@ -139,24 +143,11 @@ Napi::Value LstmBackward(const Napi::CallbackInfo& info) {
   Fields f(info, "lstmBackward");
   const Common c = read_common(f, 4);
   rnn::LstmBackward a{};
-  a.d = c.d;
-  a.x = f.input("x", c.TBI, "T*B*I");
-  a.w_ih = f.input("wIh", c.GHI, shape(c, "H*I").c_str());
-  a.w_hh = f.input("wHh", c.GHH, shape(c, "H*H").c_str());
-  a.lengths = f.lengths("lengths", c.d.B, c.d.T);
+  read_backward(f, c, &a);
   a.gates = f.output("gates", 4 * c.TBH, "T*B*4*H");
-  a.h = f.output("h", c.TBH + c.BH, "(T+1)*B*H");
   a.c = f.output("c", c.TBH + c.BH, "(T+1)*B*H");
-  a.dy = f.input("dy", c.TBH, "T*B*H", /*optional=*/true);
-  a.dh_n = f.input("dhT", c.BH, "B*H", /*optional=*/true);
   a.dc_n = f.input("dcT", c.BH, "B*H", /*optional=*/true);
-  a.dx = f.output("dx", c.TBI, "T*B*I");
-  a.dh0 = f.output("dh0", c.BH, "B*H");
   a.dc0 = f.output("dc0", c.BH, "B*H");
-  a.dw_ih = f.output("dWIh", c.GHI, shape(c, "H*I").c_str());
-  a.dw_hh = f.output("dWHh", c.GHH, shape(c, "H*H").c_str());
-  a.db_ih = f.output("dBIh", c.GH, shape(c, "H").c_str());
-  a.db_hh = f.output("dBHh", c.GH, shape(c, "H").c_str());
   return run(info, "lstmBackward", [&](const Job& job) { rnn::kernels_for(job.isa).lstm_backward(job, a); });
 }
 
@@ -164,20 +155,10 @@ Napi::Value GruForward(const Napi::CallbackInfo& info) {
   Fields f(info, "gruForward");
   const Common c = read_common(f, 3);
   rnn::GruForward a{};
-  a.d = c.d;
   a.reset_after = f.boolean("resetAfter");
-  a.x = f.input("x", c.TBI, "T*B*I");
-  a.w_ih = f.input("wIh", c.GHI, shape(c, "H*I").c_str());
-  a.w_hh = f.input("wHh", c.GHH, shape(c, "H*H").c_str());
-  a.b_ih = f.input("bIh", c.GH, shape(c, "H").c_str());
-  a.b_hh = f.input("bHh", c.GH, shape(c, "H").c_str());
-  a.h0 = f.input("h0", c.BH, "B*H", /*optional=*/true);
-  a.lengths = f.lengths("lengths", c.d.B, c.d.T);
-  a.y = f.output("y", c.TBH, "T*B*H");
-  a.h_n = f.output("hT", c.BH, "B*H");
+  read_forward(f, c, &a);
   a.gates = f.output("gates", 3 * c.TBH, "T*B*3*H");
   a.hn = f.output("hn", c.TBH, "T*B*H");
-  a.h = f.output("h", c.TBH + c.BH, "(T+1)*B*H");
   return run(info, "gruForward", [&](const Job& job) { rnn::kernels_for(job.isa).gru_forward(job, a); });
 }
 
@@ -185,23 +166,10 @@ Napi::Value GruBackward(const Napi::CallbackInfo& info) {
   Fields f(info, "gruBackward");
   const Common c = read_common(f, 3);
   rnn::GruBackward a{};
-  a.d = c.d;
   a.reset_after = f.boolean("resetAfter");
-  a.x = f.input("x", c.TBI, "T*B*I");
-  a.w_ih = f.input("wIh", c.GHI, shape(c, "H*I").c_str());
-  a.w_hh = f.input("wHh", c.GHH, shape(c, "H*H").c_str());
-  a.lengths = f.lengths("lengths", c.d.B, c.d.T);
+  read_backward(f, c, &a);
   a.gates = f.output("gates", 3 * c.TBH, "T*B*3*H");
   a.hn = f.output("hn", c.TBH, "T*B*H");
-  a.h = f.output("h", c.TBH + c.BH, "(T+1)*B*H");
-  a.dy = f.input("dy", c.TBH, "T*B*H", /*optional=*/true);
-  a.dh_n = f.input("dhT", c.BH, "B*H", /*optional=*/true);
-  a.dx = f.output("dx", c.TBI, "T*B*I");
-  a.dh0 = f.output("dh0", c.BH, "B*H");
-  a.dw_ih = f.output("dWIh", c.GHI, shape(c, "H*I").c_str());
-  a.dw_hh = f.output("dWHh", c.GHH, shape(c, "H*H").c_str());
-  a.db_ih = f.output("dBIh", c.GH, shape(c, "H").c_str());
-  a.db_hh = f.output("dBHh", c.GH, shape(c, "H").c_str());
   return run(info, "gruBackward", [&](const Job& job) { rnn::kernels_for(job.isa).gru_backward(job, a); });
 }
 

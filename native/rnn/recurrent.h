@@ -35,76 +35,61 @@ struct Dims {
 
 enum class Activation { tanh, relu };
 
-// ---- vanilla RNN: h' = act(W_ih x + b_ih + W_hh h + b_hh), act = tanh or relu ----
-struct RnnForward {
+// What every cell's forward pass takes and gives; G is the cell's number of gates.
+struct ForwardCommon {
   Dims d;
-  Activation act;
   const float* x;                          // (T, B, I)
-  const float *w_ih, *w_hh, *b_ih, *b_hh;  // (H, I), (H, H), (H), (H)
+  const float *w_ih, *w_hh, *b_ih, *b_hh;  // (G*H, I), (G*H, H), (G*H), (G*H)
   const float* h0;                         // (B, H), or null for zeros
   const int32_t* lengths;                  // (B), or null
   float* y;                                // out (T, B, H)
   float* h_n;                              // out (B, H): hT
-  float* h;                                // saved (T+1, B, H): state before step t is h[t]; h[0] = h0
+  float* h;                                // saved (T+1, B, H): the state before step t at [t]; [0] = h0
 };
-struct RnnBackward {
+
+// What every cell's backward pass takes and gives.
+struct BackwardCommon {
   Dims d;
-  Activation act;
-  const float *x, *w_ih, *w_hh;          // as in RnnForward
-  const int32_t* lengths;                // as in RnnForward
+  const float *x, *w_ih, *w_hh;          // as in the forward pass
+  const int32_t* lengths;                // as in the forward pass
   const float* h;                        // saved by the forward pass
   const float *dy, *dh_n;                // (T, B, H), (B, H); either may be null (zero)
   float *dx, *dh0;                       // out (T, B, I), (B, H)
   float *dw_ih, *dw_hh, *db_ih, *db_hh;  // accumulated (+=)
 };
 
-// ---- LSTM: gates i, f, g, o; c' = f*c + i*g, h' = o*tanh(c') ----
-struct LstmForward {
-  Dims d;
-  const float* x;                          // (T, B, I)
-  const float *w_ih, *w_hh, *b_ih, *b_hh;  // (4H, I), (4H, H), (4H), (4H)
-  const float *h0, *c0;                    // (B, H) each, or null for zeros
-  const int32_t* lengths;                  // (B), or null
-  float* y;                                // out (T, B, H)
-  float *h_n, *c_n;                        // out (B, H) each: hT, cT
-  float* gates;                            // saved (T, B, 4H): gate activations i, f, g, o per step
-  float *h, *c;                            // saved (T+1, B, H) each: states before step t at [t]
+// ---- vanilla RNN: h' = act(W_ih x + b_ih + W_hh h + b_hh), act = tanh or relu; G = 1 ----
+struct RnnForward : ForwardCommon {
+  Activation act;
 };
-struct LstmBackward {
-  Dims d;
-  const float *x, *w_ih, *w_hh;
-  const int32_t* lengths;
-  const float *gates, *h, *c;            // saved by the forward pass
-  const float *dy, *dh_n, *dc_n;         // (T, B, H), (B, H), (B, H); any may be null (zero)
-  float *dx, *dh0, *dc0;                 // out (T, B, I), (B, H), (B, H)
-  float *dw_ih, *dw_hh, *db_ih, *db_hh;  // accumulated (+=)
+struct RnnBackward : BackwardCommon {
+  Activation act;
 };
 
-// ---- GRU: gates r, z, n; h' = (1-z)*n + z*h ----
+// ---- LSTM: gates i, f, g, o; c' = f*c + i*g, h' = o*tanh(c'); G = 4 ----
+struct LstmForward : ForwardCommon {
+  const float* c0;  // (B, H), or null for zeros
+  float* c_n;       // out (B, H): cT
+  float* gates;     // saved (T, B, 4H): gate activations i, f, g, o per step
+  float* c;         // saved (T+1, B, H): the cell state before step t at [t]
+};
+struct LstmBackward : BackwardCommon {
+  const float *gates, *c;  // saved by the forward pass
+  const float* dc_n;       // (B, H), or null (zero)
+  float* dc0;              // out (B, H)
+};
+
+// ---- GRU: gates r, z, n; h' = (1-z)*n + z*h; G = 3 ----
 // reset_after (PyTorch, Keras' default): n = tanh(W_in x + b_in + r * (W_hn h + b_hn))
 // reset before (Keras reset_after=False):  n = tanh(W_in x + b_in + W_hn (r * h) + b_hn)
-struct GruForward {
-  Dims d;
+struct GruForward : ForwardCommon {
   bool reset_after;
-  const float* x;                          // (T, B, I)
-  const float *w_ih, *w_hh, *b_ih, *b_hh;  // (3H, I), (3H, H), (3H), (3H)
-  const float* h0;                         // (B, H), or null for zeros
-  const int32_t* lengths;                  // (B), or null
-  float* y;                                // out (T, B, H)
-  float* h_n;                              // out (B, H)
-  float* gates;                            // saved (T, B, 3H): gate activations r, z, n per step
-  float* hn;                               // saved (T, B, H): W_hn h + b_hn (reset_after), or r * h (before)
-  float* h;                                // saved (T+1, B, H)
+  float* gates;  // saved (T, B, 3H): gate activations r, z, n per step
+  float* hn;     // saved (T, B, H): W_hn h + b_hn (reset_after), or r * h (before)
 };
-struct GruBackward {
-  Dims d;
+struct GruBackward : BackwardCommon {
   bool reset_after;
-  const float *x, *w_ih, *w_hh;
-  const int32_t* lengths;
-  const float *gates, *hn, *h;           // saved by the forward pass
-  const float *dy, *dh_n;                // (T, B, H), (B, H); either may be null (zero)
-  float *dx, *dh0;                       // out (T, B, I), (B, H)
-  float *dw_ih, *dw_hh, *db_ih, *db_hh;  // accumulated (+=)
+  const float *gates, *hn;  // saved by the forward pass
 };
 
 // Elementwise activations on n floats (y may be x): the vectorized functions the cells use, for testing them and
