@@ -11,49 +11,37 @@ void fill_rows(float* out, int64_t rows, int64_t cols, const float* bias_a, cons
   for (int64_t r = 1; r < rows; ++r) std::memcpy(out + r * cols, first, sizeof(float) * cols);
 }
 
-void project_inputs(const Job& job, const Dims& d, int64_t n, const float* x, const float* w, float* out, float beta) {
+namespace {
+
+// C (m x n, row stride ldc) = op(A) * op(B) + beta * C, BLAS-style, on the job's microkernel and threads.
+void gemm(const Job& job, bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, const float* a, int64_t lda,
+          const float* b, int64_t ldb, float beta, float* c, int64_t ldc) {
   SgemmArgs g;
-  g.trans_b = true;
-  g.m = d.T * d.B, g.n = n, g.k = d.I;
-  g.a = x, g.lda = d.I;
-  g.b = w, g.ldb = d.I;
+  g.trans_a = trans_a, g.trans_b = trans_b;
+  g.m = m, g.n = n, g.k = k;
+  g.a = a, g.lda = lda;
+  g.b = b, g.ldb = ldb;
   g.beta = beta;
-  g.c = out, g.ldc = n;
+  g.c = c, g.ldc = ldc;
   sgemm(*job.sgemm, *job.pool, g);
+}
+
+}  // namespace
+
+void project_inputs(const Job& job, const Dims& d, int64_t n, const float* x, const float* w, float* out, float beta) {
+  gemm(job, false, true, d.T * d.B, n, d.I, x, d.I, w, d.I, beta, out, n);  // x * w^T
 }
 
 void input_side_gradients(const Job& job, const Dims& d, int64_t n, const float* dg, const float* x, const float* w_ih,
                           float* dx, float* dw_ih) {
   const int64_t rows = d.T * d.B;
-  SgemmArgs g;  // dx = dg * w_ih
-  g.m = rows, g.n = d.I, g.k = n;
-  g.a = dg, g.lda = n;
-  g.b = w_ih, g.ldb = d.I;
-  g.beta = 0.0f;
-  g.c = dx, g.ldc = d.I;
-  sgemm(*job.sgemm, *job.pool, g);
-
-  SgemmArgs w;  // dw_ih += dg^T * x
-  w.trans_a = true;
-  w.m = n, w.n = d.I, w.k = rows;
-  w.a = dg, w.lda = n;
-  w.b = x, w.ldb = d.I;
-  w.beta = 1.0f;
-  w.c = dw_ih, w.ldc = d.I;
-  sgemm(*job.sgemm, *job.pool, w);
+  gemm(job, false, false, rows, d.I, n, dg, n, w_ih, d.I, 0.0f, dx, d.I);  // dx = dg * w_ih
+  gemm(job, true, false, n, d.I, rows, dg, n, x, d.I, 1.0f, dw_ih, d.I);   // dw_ih += dg^T * x
 }
 
 void hidden_side_gradients(const Job& job, const Dims& d, int64_t n, const float* dg, int64_t ldg, const float* hin,
                            float* dw) {
-  const int64_t rows = d.T * d.B;
-  SgemmArgs w;  // dw += dg^T * hin
-  w.trans_a = true;
-  w.m = n, w.n = d.H, w.k = rows;
-  w.a = dg, w.lda = ldg;
-  w.b = hin, w.ldb = d.H;
-  w.beta = 1.0f;
-  w.c = dw, w.ldc = d.H;
-  sgemm(*job.sgemm, *job.pool, w);
+  gemm(job, true, false, n, d.H, d.T * d.B, dg, ldg, hin, d.H, 1.0f, dw, d.H);  // dw += dg^T * hin
 }
 
 void ColumnSums::add(const float* m, int64_t rows, int64_t ld) {
