@@ -231,11 +231,10 @@ abstract class ColumnScaler {
     }
   }
 
-  /** For fromJSON: checks the JSON's envelope and restores the fitted state into `scaler`. */
-  protected static restore<S extends ColumnScaler>(scaler: S, json: unknown, type: string): S {
-    const fn = `${type}.fromJSON`;
-    const j = checkEnvelope(fn, json, type);
+  /** For fromJSON: restores the fitted state of checked JSON (see checkEnvelope) into a new `scaler`. */
+  protected static restore<S extends ColumnScaler>(scaler: S, j: ScalerJSON): S {
     if (j.state !== null) {
+      const fn = `${scaler.name}.fromJSON`;
       const cols = checkInteger(fn, 'json.state.features', j.state.features, 1, 2 ** 31 - 1);
       scaler.reset(cols);
       scaler.restoreState(j.state, cols);
@@ -351,9 +350,8 @@ export class StandardScaler extends ColumnScaler {
   }
 
   static fromJSON(json: unknown): StandardScaler {
-    const fn = 'StandardScaler.fromJSON';
-    const j = checkEnvelope(fn, json, 'StandardScaler');
-    return ColumnScaler.restore(new StandardScaler(j.options as StandardScalerOptions), j, 'StandardScaler');
+    const j = checkEnvelope('StandardScaler.fromJSON', json, 'StandardScaler');
+    return ColumnScaler.restore(new StandardScaler(j.options as StandardScalerOptions), j);
   }
 
   private varianceOf(m: Moments): number {
@@ -449,7 +447,7 @@ export class MinMaxScaler extends ColumnScaler {
 
   static fromJSON(json: unknown): MinMaxScaler {
     const j = checkEnvelope('MinMaxScaler.fromJSON', json, 'MinMaxScaler');
-    return ColumnScaler.restore(new MinMaxScaler(j.options as MinMaxScalerOptions), j, 'MinMaxScaler');
+    return ColumnScaler.restore(new MinMaxScaler(j.options as MinMaxScalerOptions), j);
   }
 
   protected reset(cols: number): void {
@@ -538,8 +536,8 @@ export class MaxAbsScaler extends MaxAbsBased {
     return this.maxAbs.slice();
   }
   static fromJSON(json: unknown): MaxAbsScaler {
-    checkEnvelope('MaxAbsScaler.fromJSON', json, 'MaxAbsScaler');
-    return ColumnScaler.restore(new MaxAbsScaler(parsed(json).options as ColumnOptions), json, 'MaxAbsScaler');
+    const j = checkEnvelope('MaxAbsScaler.fromJSON', json, 'MaxAbsScaler');
+    return ColumnScaler.restore(new MaxAbsScaler(j.options as ColumnOptions), j);
   }
   protected centerAndScale(j: number): [number, number] {
     return [0, spreadOrOne(this.maxAbs[j])];
@@ -561,8 +559,8 @@ export class DecimalScaler extends MaxAbsBased {
     return Int32Array.from(this.maxAbs, decimalExponent);
   }
   static fromJSON(json: unknown): DecimalScaler {
-    checkEnvelope('DecimalScaler.fromJSON', json, 'DecimalScaler');
-    return ColumnScaler.restore(new DecimalScaler(parsed(json).options as ColumnOptions), json, 'DecimalScaler');
+    const j = checkEnvelope('DecimalScaler.fromJSON', json, 'DecimalScaler');
+    return ColumnScaler.restore(new DecimalScaler(j.options as ColumnOptions), j);
   }
   protected centerAndScale(j: number): [number, number] {
     return [0, 10 ** decimalExponent(this.maxAbs[j])];
@@ -617,7 +615,7 @@ export class RobustScaler extends ColumnScaler {
 
   static fromJSON(json: unknown): RobustScaler {
     const j = checkEnvelope('RobustScaler.fromJSON', json, 'RobustScaler');
-    return ColumnScaler.restore(new RobustScaler(j.options as RobustScalerOptions), j, 'RobustScaler');
+    return ColumnScaler.restore(new RobustScaler(j.options as RobustScalerOptions), j);
   }
 
   protected reset(cols: number): void {
@@ -815,8 +813,4 @@ export class Normalizer {
     if (j.state !== null) n.#features = checkInteger(fn, 'json.state.features', j.state.features, 1, 2 ** 31 - 1);
     return n;
   }
-}
-
-function parsed(json: unknown): ScalerJSON {
-  return (typeof json === 'string' ? JSON.parse(json) : json) as ScalerJSON;
 }
