@@ -1,6 +1,7 @@
 // Bad input to normalize() and the scalers: the exact error class and message.
 import { describe, expect, test } from 'vitest';
-import { MinMaxScaler, RobustScaler, StandardScaler, normalize } from '../src/index.js';
+import { loadAddon } from '../src/backend/loader.js';
+import { MinMaxScaler, RobustScaler, StandardScaler, backendInfo, normalize } from '../src/index.js';
 
 function expectThrow(call: () => unknown, errorClass: typeof Error, message: string) {
   let thrown: unknown;
@@ -185,4 +186,50 @@ describe('scalers reject bad input', () => {
       new RangeError('StandardScaler.fitStream: source must be non-empty (at least one row), received no rows'),
     );
   });
+});
+
+describe.runIf(backendInfo().backend === 'native')('the native column kernels re-check their arguments', () => {
+  const addon = backendInfo().backend === 'native' ? loadAddon() : undefined;
+  const x = new Float32Array(6);
+  const cols = () => new Float64Array(3);
+  test.each([
+    [
+      'x an Array',
+      () => addon!.columnMoments([1, 2] as never, 1, 2, cols(), cols(), cols()),
+      TypeError,
+      'columnMoments: x must be a Float32Array or a Float64Array, received Array(2)',
+    ],
+    [
+      'rows * cols not the length',
+      () => addon!.columnExtrema(x, 4, 3, cols(), cols(), cols()),
+      RangeError,
+      'columnExtrema: x must be of length rows * cols = 4 * 3, received Float32Array(6)',
+    ],
+    [
+      'an output of the wrong length',
+      () => addon!.columnMoments(x, 2, 3, cols(), new Float64Array(2), cols()),
+      RangeError,
+      'columnMoments: mean must be a Float64Array of length cols = 3, received Float64Array(2)',
+    ],
+    [
+      'y of another type',
+      () => addon!.affine(x, 2, 3, cols(), new Float64Array([1, 1, 1]), false, new Float64Array(6)),
+      RangeError,
+      "affine: y must be a Float32Array of x's length 6, received Float64Array(6)",
+    ],
+    [
+      'a zero scale',
+      () => addon!.affine(x, 2, 3, cols(), cols(), false, new Float32Array(6)),
+      RangeError,
+      'affine: scale must be finite nonzero numbers only, received 0 or a non-finite value',
+    ],
+    [
+      'inverse not a boolean',
+      () => addon!.affine(x, 2, 3, cols(), new Float64Array([1, 1, 1]), 1 as never, new Float32Array(6)),
+      TypeError,
+      'affine: inverse must be a boolean, received 1',
+    ],
+  ] as [string, () => unknown, typeof Error, string][])('%s', (_, call, errorClass, message) =>
+    expectThrow(call, errorClass, message),
+  );
 });

@@ -6,6 +6,7 @@
 // x is row-major rows x cols; the per-column arrays are Float64Arrays of length cols; y has x's type and length.
 #include <cmath>
 #include <string>
+#include <type_traits>
 
 #include "binding/args.h"
 #include "binding/bindings.h"
@@ -50,6 +51,16 @@ double* float64_array(const Args& args, size_t i, const char* name, int64_t leng
   return a.Data();
 }
 
+// Calls fn with the array's elements as const float* or const double*, whichever they are.
+template <class Fn>
+void visit(const Numeric& x, Fn fn) {
+  if (x.is_double) {
+    fn(static_cast<const double*>(x.data));
+  } else {
+    fn(static_cast<const float*>(x.data));
+  }
+}
+
 // x with rows and cols that multiply to its length.
 struct Matrix {
   Numeric x;
@@ -72,8 +83,8 @@ Matrix matrix(const Args& args) {
 Napi::Value FindInfinite(const Napi::CallbackInfo& info) {
   Args args(info, "findInfinite");
   const Numeric x = numeric_array(args, 0, "x");
-  const int64_t at = x.is_double ? columns::first_infinite(static_cast<const double*>(x.data), x.length)
-                                 : columns::first_infinite(static_cast<const float*>(x.data), x.length);
+  int64_t at = -1;
+  visit(x, [&](const auto* data) { at = columns::first_infinite(data, x.length); });
   return Napi::Number::New(info.Env(), static_cast<double>(at));
 }
 
@@ -83,11 +94,7 @@ Napi::Value ColumnMoments(const Napi::CallbackInfo& info) {
   double* n = float64_array(args, 3, "n", m.cols);
   double* mean = float64_array(args, 4, "mean", m.cols);
   double* m2 = float64_array(args, 5, "m2", m.cols);
-  if (m.x.is_double) {
-    columns::moments(static_cast<const double*>(m.x.data), m.rows, m.cols, n, mean, m2);
-  } else {
-    columns::moments(static_cast<const float*>(m.x.data), m.rows, m.cols, n, mean, m2);
-  }
+  visit(m.x, [&](const auto* x) { columns::moments(x, m.rows, m.cols, n, mean, m2); });
   return info.Env().Undefined();
 }
 
@@ -97,11 +104,7 @@ Napi::Value ColumnExtrema(const Napi::CallbackInfo& info) {
   double* min = float64_array(args, 3, "min", m.cols);
   double* max = float64_array(args, 4, "max", m.cols);
   double* max_abs = float64_array(args, 5, "maxAbs", m.cols);
-  if (m.x.is_double) {
-    columns::extrema(static_cast<const double*>(m.x.data), m.rows, m.cols, min, max, max_abs);
-  } else {
-    columns::extrema(static_cast<const float*>(m.x.data), m.rows, m.cols, min, max, max_abs);
-  }
+  visit(m.x, [&](const auto* x) { columns::extrema(x, m.rows, m.cols, min, max, max_abs); });
   return info.Env().Undefined();
 }
 
@@ -125,17 +128,14 @@ Napi::Value Affine(const Napi::CallbackInfo& info) {
                          std::to_string(m.x.length),
                      y.value);
   }
-  if (m.x.is_double) {
-    const auto* x = static_cast<const double*>(m.x.data);
-    auto* out = static_cast<double*>(y.data);
-    inverse ? columns::affine_backward(x, m.rows, m.cols, center, scale, out)
-            : columns::affine_forward(x, m.rows, m.cols, center, scale, out);
-  } else {
-    const auto* x = static_cast<const float*>(m.x.data);
-    auto* out = static_cast<float*>(y.data);
-    inverse ? columns::affine_backward(x, m.rows, m.cols, center, scale, out)
-            : columns::affine_forward(x, m.rows, m.cols, center, scale, out);
-  }
+  visit(m.x, [&](const auto* x) {
+    auto* out = static_cast<std::remove_const_t<std::remove_pointer_t<decltype(x)>>*>(y.data);  // y has x's type
+    if (inverse) {
+      columns::affine_backward(x, m.rows, m.cols, center, scale, out);
+    } else {
+      columns::affine_forward(x, m.rows, m.cols, center, scale, out);
+    }
+  });
   return info.Env().Undefined();
 }
 
