@@ -216,3 +216,17 @@ export function checkFinite(fn: string, name: string, value: unknown): number {
   if (!Number.isFinite(value)) throw rangeError(fn, name, 'a finite number', describe(value));
   return value;
 }
+
+/** A pair [lo, hi] of finite numbers that satisfies `valid`; `expected` describes it ("an array [a, b] with a < b"). */
+export function checkInterval(
+  fn: string,
+  name: string,
+  value: unknown,
+  expected: string,
+  valid: (lo: number, hi: number) => boolean,
+): [number, number] {
+  if (!Array.isArray(value) || value.length !== 2) throw typeError(fn, name, expected, value);
+  const [lo, hi] = value.map((x, i) => checkFinite(fn, `${name}[${i}]`, x));
+  if (!valid(lo, hi)) throw rangeError(fn, name, expected, `[${lo}, ${hi}]`);
+  return [lo, hi];
+}

@@ -1,7 +1,15 @@
 // normalize(): MATLAB's `normalize`, every method, column-wise by default, NaN-aware, returning the center and
 // scale it used (N = (A - C) ./ S), so that applyNormalization() can apply the same transform to new data.
 import { backend } from '../backend/index.js';
-import { checkChoice, checkFinite, checkInteger, checkOptions, rangeError, typeError } from '../validate.js';
+import {
+  checkChoice,
+  checkInterval,
+  checkFinite,
+  checkInteger,
+  checkOptions,
+  rangeError,
+  typeError,
+} from '../validate.js';
 import {
   type Data,
   type DataOptions,
@@ -136,7 +144,7 @@ function centersAndScales(m: Matrix, method: NormalizeMethod, o: NormalizeOption
   }
 }
 
-function checkMethodOptions(fn: string, method: NormalizeMethod, o: NormalizeOptions): void {
+function checkMethodOptions(fn: string, o: NormalizeOptions): void {
   if (o.dim !== undefined) checkInteger(fn, 'dim', o.dim, 1, 2);
   if (o.type !== undefined) checkChoice(fn, 'type', o.type, ['std', 'robust']);
   if (o.p !== undefined) {
@@ -155,13 +163,7 @@ function checkMethodOptions(fn: string, method: NormalizeMethod, o: NormalizeOpt
   } else if (typeof o.center === 'number') {
     checkFinite(fn, 'center', o.center);
   }
-  if (o.range !== undefined) {
-    const r = o.range as unknown;
-    if (!Array.isArray(r) || r.length !== 2) throw typeError(fn, 'range', 'an array [a, b] with a < b', r);
-    const [a, b] = r.map((x, i) => checkFinite(fn, `range[${i}]`, x));
-    if (!(a < b)) throw rangeError(fn, 'range', 'an array [a, b] with a < b', `[${a}, ${b}]`);
-  }
-  void method;
+  if (o.range !== undefined) checkInterval(fn, 'range', o.range, 'an array [a, b] with a < b', (a, b) => a < b);
 }
 
 // out = (values - C) / S along dim, on the backend (a row-wise transform is a column-wise one on the transpose).
@@ -206,7 +208,7 @@ export function normalize(data: Data, method: NormalizeMethod = 'zscore', option
   const fn = 'normalize';
   checkChoice(fn, 'method', method, METHODS);
   const o = checkOptions<NormalizeOptions>(fn, options, [...COMMON_OPTIONS, ...METHOD_OPTIONS[method]]);
-  checkMethodOptions(fn, method, o);
+  checkMethodOptions(fn, o);
   const table = readTable(fn, 'data', data, o);
   const dim = o.dim ?? 1;
   // dim 2 normalizes rows: the same computation on the transpose

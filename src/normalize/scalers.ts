@@ -9,6 +9,7 @@ import {
   checkChoice,
   checkFinite,
   checkInteger,
+  checkInterval,
   checkOptions,
   describe,
   rangeError,
@@ -416,13 +417,8 @@ export class MinMaxScaler extends ColumnScaler {
     const fn = 'MinMaxScaler';
     const o = checkOptions<MinMaxScalerOptions>(fn, options, ['featureRange', 'clip', 'columns']);
     super(o.columns, fn);
-    const range = (o.featureRange ?? [0, 1]) as unknown;
-    if (!Array.isArray(range) || range.length !== 2) {
-      throw typeError(fn, 'featureRange', 'an array [a, b] with a < b', range);
-    }
-    const [a, b] = range.map((x, i) => checkFinite(fn, `featureRange[${i}]`, x));
-    if (!(a < b)) throw rangeError(fn, 'featureRange', 'an array [a, b] with a < b', `[${a}, ${b}]`);
-    this.featureRange = [a, b];
+    const range = o.featureRange ?? [0, 1];
+    this.featureRange = checkInterval(fn, 'featureRange', range, 'an array [a, b] with a < b', (a, b) => a < b);
     this.clip = o.clip === undefined ? false : checkBoolean(fn, 'clip', o.clip);
   }
 
@@ -605,12 +601,10 @@ export class RobustScaler extends ColumnScaler {
     this.withCentering = o.withCentering === undefined ? true : checkBoolean(fn, 'withCentering', o.withCentering);
     this.withScaling = o.withScaling === undefined ? true : checkBoolean(fn, 'withScaling', o.withScaling);
     this.unitVariance = o.unitVariance === undefined ? false : checkBoolean(fn, 'unitVariance', o.unitVariance);
-    const q = (o.quantileRange ?? [25, 75]) as unknown;
     const expected = 'an array [qMin, qMax] with 0 <= qMin < qMax <= 100';
-    if (!Array.isArray(q) || q.length !== 2) throw typeError(fn, 'quantileRange', expected, q);
-    const [lo, hi] = q.map((x, i) => checkFinite(fn, `quantileRange[${i}]`, x));
-    if (!(lo >= 0 && lo < hi && hi <= 100)) throw rangeError(fn, 'quantileRange', expected, `[${lo}, ${hi}]`);
-    this.quantileRange = [lo, hi];
+    this.quantileRange = checkInterval(fn, 'quantileRange', o.quantileRange ?? [25, 75], expected, (lo, hi) => {
+      return lo >= 0 && lo < hi && hi <= 100;
+    });
   }
 
   static fromJSON(json: unknown): RobustScaler {
