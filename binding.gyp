@@ -2,28 +2,7 @@
   "targets": [
     {
       "target_name": "steadygrad",
-      "sources": [
-        "native/binding/addon.cc",
-        "native/binding/args.cc",
-        "native/binding/columns_binding.cc",
-        "native/binding/gemm_binding.cc",
-        "native/binding/recurrent_binding.cc",
-        "native/binding/runtime_binding.cc",
-        "native/cpu/isa.cc",
-        "native/gemm/sgemm.cc",
-        "native/gemm/sgemm_avx2.cc",
-        "native/gemm/sgemm_avx512.cc",
-        "native/gemm/sgemm_neon.cc",
-        "native/gemm/sgemm_scalar.cc",
-        "native/normalize/columns.cc",
-        "native/rnn/recurrent_avx2.cc",
-        "native/rnn/recurrent_avx512.cc",
-        "native/rnn/recurrent_neon.cc",
-        "native/rnn/recurrent_scalar.cc",
-        "native/rnn/sequence.cc",
-        "native/runtime.cc",
-        "native/threads/thread_pool.cc"
-      ],
+      "sources": ["<!@(node scripts/native-sources.js)"],
       "include_dirs": ["native"],
       "dependencies": ["<!(node -p \"require('node-addon-api').targets\"):node_addon_api_except"],
       "defines": [
