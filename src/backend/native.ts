@@ -1,8 +1,9 @@
 // The native backend: the C++ addon (native/), loaded from prebuilds/ or build/ by node-gyp-build.
-import type { Backend, BackendInfo, Isa } from './types.js';
+import { backendOps } from './ops.js';
+import type { Backend, BackendInfo, BackendOps, Isa } from './types.js';
 
-/** What native/binding/addon.cc exports. Every function re-checks its arguments. */
-export interface Addon {
+/** What native/binding/addon.cc exports: every op of the Backend, each re-checking its arguments, and the runtime. */
+export interface Addon extends BackendOps {
   configure(isa: string | null, threads: number | null): void;
   info(): {
     version: string;
@@ -15,21 +16,10 @@ export interface Addon {
     parallelRuns: number;
   };
   setThreads(threads: number): void;
-  sgemm: Backend['sgemm'];
-  rnnForward: Backend['rnnForward'];
-  rnnBackward: Backend['rnnBackward'];
-  lstmForward: Backend['lstmForward'];
-  lstmBackward: Backend['lstmBackward'];
-  gruForward: Backend['gruForward'];
-  gruBackward: Backend['gruBackward'];
-  pointwise: Backend['pointwise'];
-  findInfinite: Backend['findInfinite'];
-  columnMoments: Backend['columnMoments'];
-  columnExtrema: Backend['columnExtrema'];
-  affine: Backend['affine'];
 }
 
 export function createNativeBackend(addon: Addon, version: string): Backend {
+  const ops = Object.fromEntries(backendOps.map((op) => [op, addon[op]])) as BackendOps;
   return {
     name: 'native',
     info(): BackendInfo {
@@ -47,17 +37,6 @@ export function createNativeBackend(addon: Addon, version: string): Backend {
       };
     },
     setThreads: (threads) => addon.setThreads(threads),
-    sgemm: addon.sgemm,
-    rnnForward: addon.rnnForward,
-    rnnBackward: addon.rnnBackward,
-    lstmForward: addon.lstmForward,
-    lstmBackward: addon.lstmBackward,
-    gruForward: addon.gruForward,
-    gruBackward: addon.gruBackward,
-    pointwise: addon.pointwise,
-    findInfinite: addon.findInfinite,
-    columnMoments: addon.columnMoments,
-    columnExtrema: addon.columnExtrema,
-    affine: addon.affine,
+    ...ops,
   };
 }

@@ -8,7 +8,8 @@ import type {
   RnnBackwardCall,
   RnnForwardCall,
 } from './recurrent-calls.js';
-//
+import type { BackendOp } from './ops.js';
+
 // Backend methods take arguments that the public API (src/gemm.ts, ...) has already checked. The native backend
 // checks them again in C++; the js backend trusts them.
 
@@ -97,3 +98,13 @@ export interface Backend {
     y: NumericArray,
   ): void;
 }
+
+/** The ops alone: what the native addon exports besides its runtime functions. */
+export type BackendOps = Pick<Backend, BackendOp>;
+
+// backendOps (ops.ts) must name every method of Backend but name, info and setThreads, and nothing else: this
+// line fails to compile when the two disagree.
+type OpMethods = Exclude<keyof Backend, 'name' | 'info' | 'setThreads'>;
+export const opsListIsComplete: [Exclude<OpMethods, BackendOp>, Exclude<BackendOp, OpMethods>] extends [never, never]
+  ? true
+  : never = true;

@@ -1,0 +1,28 @@
+// Every function the addon exports, in one list: X(jsName, CppName). addon.cc exports each one under its jsName,
+// bindings.h declares each CppName, and src/backend/ops.ts holds the same jsNames for TypeScript (a test checks
+// that the addon exports exactly those). To add an op: a line here, its binding in a *_binding.cc file, and its
+// entry in src/backend/ops.ts with a pure-TypeScript twin.
+#pragma once
+
+#define STEADYGRAD_RUNTIME_FUNCTIONS(X) \
+  X(configure, Configure)               \
+  X(info, Info)                         \
+  X(setThreads, SetThreads)
+
+#define STEADYGRAD_OPS(X)         \
+  /* gemm_binding.cc */           \
+  X(sgemm, Sgemm)                 \
+  /* recurrent_binding.cc */      \
+  X(rnnForward, RnnForward)       \
+  X(rnnBackward, RnnBackward)     \
+  X(lstmForward, LstmForward)     \
+  X(lstmBackward, LstmBackward)   \
+  X(gruForward, GruForward)       \
+  X(gruBackward, GruBackward)     \
+  /* ops_binding.cc */            \
+  X(pointwise, Pointwise)         \
+  /* columns_binding.cc */        \
+  X(findInfinite, FindInfinite)   \
+  X(columnMoments, ColumnMoments) \
+  X(columnExtrema, ColumnExtrema) \
+  X(affine, Affine)

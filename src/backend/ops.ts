@@ -1,0 +1,23 @@
+// The numeric operations every backend provides, by name: the Backend interface (types.ts) declares their
+// signatures, the js backend implements each in TypeScript, and the native addon exports exactly these names
+// (native/binding/ops.h; test/backend-ops.test.ts checks that the two lists agree). Adding an op means a name
+// here, its signature in types.ts, its js twin, and its binding in native/.
+export const backendOps = [
+  'sgemm',
+  'rnnForward',
+  'rnnBackward',
+  'lstmForward',
+  'lstmBackward',
+  'gruForward',
+  'gruBackward',
+  'pointwise',
+  'findInfinite',
+  'columnMoments',
+  'columnExtrema',
+  'affine',
+] as const;
+
+export type BackendOp = (typeof backendOps)[number];
+
+/** The functions the addon exports besides the ops: its settings and what it reports. */
+export const runtimeFunctions = ['configure', 'info', 'setThreads'] as const;
