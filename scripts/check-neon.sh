@@ -12,6 +12,6 @@ flags="-std=c++17 -O2 -Wall -Wextra -static -pthread -Inative"
 # shellcheck disable=SC2086
 aarch64-linux-gnu-g++ $flags test/native/sgemm_check.cc $core -o "$out/sgemm_check"
 # shellcheck disable=SC2086
-aarch64-linux-gnu-g++ $flags test/native/recurrent_check.cc native/rnn/*.cc $core -o "$out/recurrent_check"
+aarch64-linux-gnu-g++ $flags test/native/recurrent_check.cc native/rnn/*.cc native/ops/*.cc native/kernels/*.cc $core -o "$out/recurrent_check"
 qemu-aarch64 "$out/sgemm_check" "${1:-60}"
 qemu-aarch64 "$out/recurrent_check"

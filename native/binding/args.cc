@@ -160,27 +160,7 @@ void Args::check_no_overlap(const Float32View& a, const char* a_name, int64_t of
   }
 }
 
-int64_t Args::first_non_finite(const float* data, int64_t n) {
-  // Branch-free over blocks, so that the common all-finite case runs at memory speed.
-  constexpr int64_t kBlock = 256;
-  for (int64_t i0 = 0; i0 < n; i0 += kBlock) {
-    const int64_t end = std::min(n, i0 + kBlock);
-    bool bad = false;
-    for (int64_t i = i0; i < end; ++i) bad |= !std::isfinite(data[i]);
-    if (!bad) continue;
-    for (int64_t i = i0; i < end; ++i) {
-      if (!std::isfinite(data[i])) return i;
-    }
-  }
-  return -1;
-}
-
 namespace {
-
-// "received" text for a number that is not finite: NaN, Infinity or -Infinity, as JavaScript prints them.
-std::string non_finite_name(float x) {
-  return std::isnan(x) ? "NaN" : x > 0 ? "Infinity" : "-Infinity";
-}
 
 std::string length_text(double length) {
   char buffer[32];
@@ -246,13 +226,7 @@ Float32View Fields::float32_array(const char* name, const Napi::Value& v, double
 const float* Fields::input(const char* name, double length, const char* shape, bool optional) const {
   const Napi::Value v = field(name);
   if (optional && (v.IsUndefined() || v.IsNull())) return nullptr;
-  const Float32View view = float32_array(name, v, length, shape);
-  const int64_t bad = Args::first_non_finite(view.data, view.length);
-  if (bad >= 0) {
-    args_.range_error(name, "finite numbers only",
-                      non_finite_name(view.data[bad]) + " at index " + std::to_string(bad));
-  }
-  return view.data;
+  return float32_array(name, v, length, shape).data;
 }
 
 float* Fields::output(const char* name, double length, const char* shape) const {

@@ -45,9 +45,6 @@ class Args {
   void check_no_overlap(const Float32View& a, const char* a_name, int64_t offset_a, int64_t length_a,
                         const Float32View& b, const char* b_name, int64_t offset_b, int64_t length_b) const;
 
-  // The first non-finite element of `data`, or -1.
-  static int64_t first_non_finite(const float* data, int64_t n);
-
   [[noreturn]] void type_error(const std::string& name, const std::string& expected, const Napi::Value& v) const;
   [[noreturn]] void range_error(const std::string& name, const std::string& expected, const Napi::Value& v) const;
   [[noreturn]] void range_error(const std::string& name, const std::string& expected,
@@ -75,7 +72,8 @@ class Fields {
   // One of `choices` (a string field); returns its index.
   int choice(const char* name, std::initializer_list<const char*> choices) const;
   // A Float32Array of exactly `length` elements (`shape` spells the length out, e.g. "T*B*I"). An optional field
-  // may be absent (undefined or null): then it returns nullptr. Inputs must hold only finite numbers.
+  // may be absent (undefined or null): then it returns nullptr. Values are not scanned: NaN cannot make a kernel
+  // read out of bounds, and finiteness is checked where data enters (the public API, a model's fit), not per call.
   const float* input(const char* name, double length, const char* shape, bool optional = false) const;
   float* output(const char* name, double length, const char* shape) const;
   // Per-example lengths: an Int32Array of `count` elements in [0, max], or absent (nullptr).

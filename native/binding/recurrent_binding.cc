@@ -1,15 +1,16 @@
-// rnnForward/rnnBackward, lstmForward/lstmBackward, gruForward/gruBackward({...}) and pointwise(op, x, y).
+// rnnForward/rnnBackward, lstmForward/lstmBackward, gruForward/gruBackward({...}).
 //
-// Each recurrent function takes one object whose fields are those of src/kernels/recurrent.ts's native calls:
-// dimensions T, B, I, H; inputs (checked to be finite); outputs, which the TypeScript layer allocates; and the
-// forward pass's saved buffers. Every field is checked here again, with the messages of that file, before
-// anything runs. Shapes and semantics: native/rnn/recurrent.h.
+// Each recurrent function takes one object whose fields are those of src/backend/recurrent-calls.ts: dimensions T,
+// B, I, H; inputs; outputs, which the caller allocates; and the forward pass's saved buffers. Every field's type and
+// length is checked here again, with the messages of src/kernels/recurrent.ts, before anything runs. Shapes and
+// semantics: native/rnn/recurrent.h.
 #include <initializer_list>
 #include <new>
 #include <string>
 
 #include "binding/args.h"
 #include "binding/bindings.h"
+#include "kernels/kernels.h"
 #include "rnn/recurrent.h"
 #include "runtime.h"
 
@@ -115,7 +116,7 @@ Napi::Value RnnForward(const Napi::CallbackInfo& info) {
   const Common c = read_common(f, 1);
   a.act = activation(f);
   read_forward(f, c, &a);
-  return run(info, "rnnForward", [&](const Job& job) { rnn::kernels_for(job.isa).rnn_forward(job, a); });
+  return run(info, "rnnForward", [&](const Job& job) { kernels_for(job.isa).rnn_forward(job, a); });
 }
 
 Napi::Value RnnBackward(const Napi::CallbackInfo& info) {
@@ -124,7 +125,7 @@ Napi::Value RnnBackward(const Napi::CallbackInfo& info) {
   const Common c = read_common(f, 1);
   a.act = activation(f);
   read_backward(f, c, &a);
-  return run(info, "rnnBackward", [&](const Job& job) { rnn::kernels_for(job.isa).rnn_backward(job, a); });
+  return run(info, "rnnBackward", [&](const Job& job) { kernels_for(job.isa).rnn_backward(job, a); });
 }
 
 Napi::Value LstmForward(const Napi::CallbackInfo& info) {
@@ -136,7 +137,7 @@ Napi::Value LstmForward(const Napi::CallbackInfo& info) {
   a.c_n = f.output("cT", c.BH, "B*H");
   a.gates = f.output("gates", 4 * c.TBH, "T*B*4*H");
   a.c = f.output("c", c.TBH + c.BH, "(T+1)*B*H");
-  return run(info, "lstmForward", [&](const Job& job) { rnn::kernels_for(job.isa).lstm_forward(job, a); });
+  return run(info, "lstmForward", [&](const Job& job) { kernels_for(job.isa).lstm_forward(job, a); });
 }
 
 Napi::Value LstmBackward(const Napi::CallbackInfo& info) {
@@ -148,7 +149,7 @@ Napi::Value LstmBackward(const Napi::CallbackInfo& info) {
   a.c = f.output("c", c.TBH + c.BH, "(T+1)*B*H");
   a.dc_n = f.input("dcT", c.BH, "B*H", /*optional=*/true);
   a.dc0 = f.output("dc0", c.BH, "B*H");
-  return run(info, "lstmBackward", [&](const Job& job) { rnn::kernels_for(job.isa).lstm_backward(job, a); });
+  return run(info, "lstmBackward", [&](const Job& job) { kernels_for(job.isa).lstm_backward(job, a); });
 }
 
 Napi::Value GruForward(const Napi::CallbackInfo& info) {
@@ -159,7 +160,7 @@ Napi::Value GruForward(const Napi::CallbackInfo& info) {
   read_forward(f, c, &a);
   a.gates = f.output("gates", 3 * c.TBH, "T*B*3*H");
   a.hn = f.output("hn", c.TBH, "T*B*H");
-  return run(info, "gruForward", [&](const Job& job) { rnn::kernels_for(job.isa).gru_forward(job, a); });
+  return run(info, "gruForward", [&](const Job& job) { kernels_for(job.isa).gru_forward(job, a); });
 }
 
 Napi::Value GruBackward(const Napi::CallbackInfo& info) {
@@ -170,34 +171,7 @@ Napi::Value GruBackward(const Napi::CallbackInfo& info) {
   read_backward(f, c, &a);
   a.gates = f.output("gates", 3 * c.TBH, "T*B*3*H");
   a.hn = f.output("hn", c.TBH, "T*B*H");
-  return run(info, "gruBackward", [&](const Job& job) { rnn::kernels_for(job.isa).gru_backward(job, a); });
-}
-
-// pointwise(op: 'sigmoid' | 'tanh' | 'relu', x: Float32Array, y: Float32Array of x's length). y may be x.
-Napi::Value Pointwise(const Napi::CallbackInfo& info) {
-  Args args(info, "pointwise");
-  const Napi::Value op_value = info[0];
-  const char* expected_op = "one of 'sigmoid', 'tanh', 'relu'";
-  if (!op_value.IsString()) args.type_error("op", expected_op, op_value);
-  const std::string op_name = op_value.As<Napi::String>().Utf8Value();
-  rnn::Pointwise op;
-  if (op_name == "sigmoid") {
-    op = rnn::Pointwise::sigmoid;
-  } else if (op_name == "tanh") {
-    op = rnn::Pointwise::tanh;
-  } else if (op_name == "relu") {
-    op = rnn::Pointwise::relu;
-  } else {
-    args.range_error("op", expected_op, op_value);
-  }
-  const Float32View x = args.float32_array(1, "x");
-  const Float32View y = args.float32_array(2, "y");
-  if (y.length != x.length) {
-    args.range_error("y", "a Float32Array of x's length " + std::to_string(x.length), y.value);
-  }
-  const Job job = Runtime::instance().job();
-  rnn::kernels_for(job.isa).pointwise(op, x.data, y.data, x.length);
-  return info.Env().Undefined();
+  return run(info, "gruBackward", [&](const Job& job) { kernels_for(job.isa).gru_backward(job, a); });
 }
 
 }  // namespace sg::binding

@@ -1,5 +1,5 @@
 // Elementwise activations over an array, with the vectorized functions of simd/vec-inl.h. Compiled once per ISA
-// (see recurrent_<isa>.cc); y may be x.
+// (see kernels/kernels_<isa>.cc); y may be x.
 inline void pointwise(Pointwise op, const float* x, float* y, int64_t n) {
   for_each_lanes(n, [&](int64_t j, auto l) {
     const VecF v = l.load(x + j);

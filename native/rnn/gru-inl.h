@@ -3,7 +3,7 @@
 //   reset_after:  n = tanh(W_in x + b_in + r * (W_hn h + b_hn))     (PyTorch; Keras' default)
 //   reset before: n = tanh(W_in x + b_in + W_hn (r * h) + b_hn)     (Keras reset_after=False)
 //   h' = (1 - z) * n + z * h
-// Compiled once per ISA (see recurrent_<isa>.cc), inside that ISA's namespace, after simd/vec-inl.h.
+// Compiled once per ISA (see kernels/kernels_<isa>.cc), inside that ISA's namespace, after simd/vec-inl.h.
 //
 // Buffers per step, rows [rows.begin, rows.end) (names as in GruForward/GruBackward):
 //   gates (B, 3H)  the input-side pre-activations (W_i x + biases) coming in, the activations r, z, n going out
@@ -172,7 +172,7 @@ inline void gru_forward(const Job& job, const GruForward& a) {
   for (int64_t j = 0; j < G; ++j) bias[j] = a.b_ih[j] + (a.reset_after && j >= 2 * H ? 0.0f : a.b_hh[j]);
   fill_rows(a.gates, d.T * d.B, G, bias.get(), nullptr);
   project_inputs(job, d, G, a.x, a.w_ih, a.gates, 1.0f);
-  initial_state(a.h0, d.B, H, a.h);
+  copy_or_zero(a.h0, d.B * H, a.h);
   std::unique_ptr<float[]> hg(new float[d.B * G]);
 
   if (a.reset_after) {
@@ -210,7 +210,7 @@ inline void gru_backward(const Job& job, const GruBackward& a) {
   float* dh_t = state.get();
   float* dh_prev = state.get() + BH;
   float* scratch = state.get() + 2 * BH;
-  initial_state(a.dh_n, d.B, H, dh_t);
+  copy_or_zero(a.dh_n, d.B * H, dh_t);
 
   if (a.reset_after) {
     std::unique_ptr<float[]> dgh(new float[TBG]);                           // hidden-side ones

@@ -1,7 +1,7 @@
 // LSTM over a sequence, forward and backward (shapes and semantics in rnn/recurrent.h), PyTorch's gate order:
 //   i = sigmoid(a_i)  f = sigmoid(a_f)  g = tanh(a_g)  o = sigmoid(a_o),  a = W_ih x + b_ih + W_hh h + b_hh
 //   c' = f * c + i * g,  h' = o * tanh(c')
-// Compiled once per ISA (see recurrent_<isa>.cc), inside that ISA's namespace, after simd/vec-inl.h.
+// Compiled once per ISA (see kernels/kernels_<isa>.cc), inside that ISA's namespace, after simd/vec-inl.h.
 
 // One step, rows [rows.begin, rows.end): xg (B, 4H) the input projection W_ih x of this step; hg (B, 4H) the recurrent
 // one, W_hh h_prev; bias (4H) = b_ih + b_hh; c_prev, h_prev (B, H) the states before. Out: gates (B, 4H) the
@@ -83,8 +83,8 @@ inline void lstm_forward(const Job& job, const LstmForward& a) {
   std::unique_ptr<float[]> bias(new float[G]);
   fill_rows(bias.get(), 1, G, a.b_ih, a.b_hh);
   std::unique_ptr<float[]> hg(new float[d.B * G]);
-  initial_state(a.h0, d.B, d.H, a.h);
-  initial_state(a.c0, d.B, d.H, a.c);
+  copy_or_zero(a.h0, d.B * d.H, a.h);
+  copy_or_zero(a.c0, d.B * d.H, a.c);
   const PackedMatrix w_hh(*job.sgemm, /*trans=*/true, a.w_hh, d.H, d.H, G);  // W_hh^T, H x 4H
   for (int64_t t = 0; t < d.T; ++t) {
     float* gt = a.gates + t * d.B * G;
@@ -106,8 +106,8 @@ inline void lstm_backward(const Job& job, const LstmBackward& a) {
   float* dh_t = state.get();
   float* dh_prev = state.get() + BH;
   float* dc = state.get() + 2 * BH;
-  initial_state(a.dh_n, d.B, d.H, dh_t);
-  initial_state(a.dc_n, d.B, d.H, dc);
+  copy_or_zero(a.dh_n, d.B * d.H, dh_t);
+  copy_or_zero(a.dc_n, d.B * d.H, dc);
   const PackedMatrix w_hh(*job.sgemm, /*trans=*/false, a.w_hh, d.H, G, d.H);  // W_hh, 4H x H
   ColumnSums db(G);  // both biases simply add, so they share one gradient
   for (int64_t t = d.T - 1; t >= 0; --t) {

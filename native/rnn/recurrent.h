@@ -24,7 +24,6 @@
 
 #include <cstdint>
 
-#include "cpu/isa.h"
 #include "runtime.h"
 
 namespace sg::rnn {
@@ -91,22 +90,5 @@ struct GruBackward : BackwardCommon {
   bool reset_after;
   const float *gates, *hn;  // saved by the forward pass
 };
-
-// Elementwise activations on n floats (y may be x): the vectorized functions the cells use, for testing them and
-// for the elementwise API.
-enum class Pointwise { sigmoid, tanh, relu };
-
-// One instruction set's implementations (native/rnn/recurrent_<isa>.cc, all from the same *-inl.h sources).
-struct Kernels {
-  void (*rnn_forward)(const Job&, const RnnForward&);
-  void (*rnn_backward)(const Job&, const RnnBackward&);
-  void (*lstm_forward)(const Job&, const LstmForward&);
-  void (*lstm_backward)(const Job&, const LstmBackward&);
-  void (*gru_forward)(const Job&, const GruForward&);
-  void (*gru_backward)(const Job&, const GruBackward&);
-  void (*pointwise)(Pointwise op, const float* x, float* y, int64_t n);
-};
-
-const Kernels& kernels_for(Isa isa);
 
 }  // namespace sg::rnn

@@ -1,6 +1,6 @@
 // Vanilla RNN over a sequence, forward and backward (shapes and semantics in rnn/recurrent.h):
 //   h' = act(W_ih x + b_ih + W_hh h + b_hh),  act = tanh or relu
-// Compiled once per ISA (see recurrent_<isa>.cc), inside that ISA's namespace, after simd/vec-inl.h.
+// Compiled once per ISA (see kernels/kernels_<isa>.cc), inside that ISA's namespace, after simd/vec-inl.h.
 
 inline VecF rnn_activate(Activation act, VecF a) {
   return act == Activation::tanh ? vtanh(a) : relu(a);
@@ -55,7 +55,7 @@ inline void rnn_forward(const Job& job, const RnnForward& a) {
   std::unique_ptr<float[]> pre(new float[d.T * BH]);  // pre-activations of every step
   fill_rows(pre.get(), d.T * d.B, d.H, a.b_ih, a.b_hh);
   project_inputs(job, d, d.H, a.x, a.w_ih, pre.get(), 1.0f);
-  initial_state(a.h0, d.B, d.H, a.h);
+  copy_or_zero(a.h0, d.B * d.H, a.h);
   const PackedMatrix w_hh(*job.sgemm, /*trans=*/true, a.w_hh, d.H, d.H, d.H);  // W_hh^T, H x H
   for (int64_t t = 0; t < d.T; ++t) {
     float* at = pre.get() + t * BH;
@@ -74,7 +74,7 @@ inline void rnn_backward(const Job& job, const RnnBackward& a) {
   std::unique_ptr<float[]> dh(new float[2 * BH]);
   float* dh_t = dh.get();
   float* dh_prev = dh.get() + BH;
-  initial_state(a.dh_n, d.B, d.H, dh_t);
+  copy_or_zero(a.dh_n, d.B * d.H, dh_t);
   const PackedMatrix w_hh(*job.sgemm, /*trans=*/false, a.w_hh, d.H, d.H, d.H);  // W_hh, H x H
   ColumnSums db(d.H);  // both biases simply add, so they share one gradient
   for (int64_t t = d.T - 1; t >= 0; --t) {

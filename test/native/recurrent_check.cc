@@ -13,6 +13,7 @@
 
 #include "cpu/isa.h"
 #include "gemm/microkernel.h"
+#include "kernels/kernels.h"
 #include "rnn/recurrent.h"
 #include "threads/thread_pool.h"
 
@@ -56,7 +57,7 @@ Problem make_problem(int G, int64_t T, int64_t B, int64_t I, int64_t H, unsigned
 // Runs forward and backward of one cell on one ISA; returns every output and gradient, in a fixed order.
 std::vector<Buffer> run(sg::Isa isa, const std::string& cell, const Problem& p, sg::ThreadPool& pool) {
   const sg::Job job{isa, &sg::gemm::microkernel_for(isa), std::shared_ptr<sg::ThreadPool>(&pool, [](auto*) {})};
-  const sg::rnn::Kernels& k = sg::rnn::kernels_for(isa);
+  const sg::Kernels& k = sg::kernels_for(isa);
   const auto& d = p.d;
   const int64_t BH = d.B * d.H, G = p.G;
   Buffer y(d.T * BH), h_n(BH), h((d.T + 1) * BH), gates(d.T * d.B * G * d.H), c((d.T + 1) * BH), c_n(BH), hn(d.T * BH);

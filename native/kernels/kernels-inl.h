@@ -1,0 +1,19 @@
+// Every SIMD kernel of one instruction set, and its table. A per-ISA source file (kernels_<isa>.cc) includes this
+// inside namespace sg::<isa> and that ISA's target region, after defining `constexpr int kLanes`. The kernels'
+// argument types live in sg::rnn and sg::ops; the using-directives let the *-inl.h files name them unqualified.
+// The order of the includes matters: the vector type and math first, then the kernels that use them.
+using namespace ::sg::ops;
+using namespace ::sg::rnn;
+
+// clang-format off
+#include "simd/vec-inl.h"
+#include "ops/pointwise-inl.h"
+#include "rnn/rnn-inl.h"
+#include "rnn/lstm-inl.h"
+#include "rnn/gru-inl.h"
+// clang-format on
+
+const ::sg::Kernels kernels = {
+    rnn_forward, rnn_backward, lstm_forward, lstm_backward, gru_forward, gru_backward,  // rnn/
+    pointwise,                                                                          // ops/
+};

@@ -1,0 +1,32 @@
+// The table of SIMD kernels: every kernel written once with simd/vec-inl.h (the recurrent cells, the elementwise
+// ops), compiled once per instruction set by kernels_<isa>.cc, and chosen at run time with the Job's Isa. The GEMM
+// microkernels have a table of their own (gemm/microkernel.h), as in BLIS.
+//
+// To add a kernel: write it in its folder's *-inl.h, add a field here and its name in kernels-inl.h's table.
+#pragma once
+
+#include <cstdint>
+
+#include "cpu/isa.h"
+#include "ops/ops.h"
+#include "rnn/recurrent.h"
+#include "runtime.h"
+
+namespace sg {
+
+struct Kernels {
+  // rnn/: whole sequences, forward and backward through time (rnn/recurrent.h)
+  void (*rnn_forward)(const Job&, const rnn::RnnForward&);
+  void (*rnn_backward)(const Job&, const rnn::RnnBackward&);
+  void (*lstm_forward)(const Job&, const rnn::LstmForward&);
+  void (*lstm_backward)(const Job&, const rnn::LstmBackward&);
+  void (*gru_forward)(const Job&, const rnn::GruForward&);
+  void (*gru_backward)(const Job&, const rnn::GruBackward&);
+  // ops/: elementwise (ops/ops.h)
+  void (*pointwise)(ops::Pointwise op, const float* x, float* y, int64_t n);
+};
+
+// The table for `isa`; the scalar one if this build has none for it (the Runtime only picks supported ISAs).
+const Kernels& kernels_for(Isa isa);
+
+}  // namespace sg
