@@ -278,12 +278,6 @@ describe.runIf(backendInfo().backend === 'native')('the native addon re-checks e
       'lstmForward: y must be a Float32Array of length T*B*H = 60, received Float32Array(5)',
     ],
     [
-      'NaN in a weight',
-      call(withField(raw(), 'bHh', withNaN(4 * H, 19))),
-      RangeError,
-      'lstmForward: bHh must be finite numbers only, received NaN at index 19',
-    ],
-    [
       'a length out of range',
       call(withField(raw(), 'lengths', Int32Array.from([1, 5, 2]))),
       RangeError,
@@ -309,6 +303,13 @@ describe.runIf(backendInfo().backend === 'native')('the native addon re-checks e
     ],
   ];
   test.each(RAW)('%s', (_, fn, errorClass, message) => expectThrow(fn, errorClass, message));
+
+  test('does not scan values: NaN in a weight runs, and comes out in the outputs', () => {
+    // Finiteness is checked where data enters (the public API above, a model's fit), not on every kernel call.
+    const o = withField(raw(), 'bHh', withNaN(4 * H, 0));
+    call(o)();
+    expect(Number.isNaN((o.y as Float32Array)[0])).toBe(true);
+  });
 
   test('gruForward, rnnBackward and pointwise check too', () => {
     expectThrow(
