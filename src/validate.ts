@@ -144,7 +144,7 @@ export function checkOptions<T extends object>(fn: string, value: unknown, allow
       `'${key}'${guess ? ` (did you mean '${guess}'?)` : ''}`,
     );
   }
-  return value as Partial<T>;
+  return value;
 }
 
 // The allowed name within edit distance 2 of `key`, if any.

@@ -490,14 +490,14 @@ describe.runIf(backendInfo().backend === 'native')('the native addon, called dir
 
   test('does not scan values: NaN in a weight runs, and comes out in the outputs', () => {
     // Finiteness is checked where data enters (the public API above, a model's fit), not on every kernel call.
-    const call = { ...rawCall('lstmForward'), bHh: withNaN(4 * H, 0) };
+    const call: Raw = { ...rawCall('lstmForward'), bHh: withNaN(4 * H, 0) };
     addon!.lstmForward(call);
     expect(Number.isNaN((call.y as Float32Array)[0])).toBe(true);
   });
 
   test('a plain array of lengths works as the public API accepts it, and gives the same result', () => {
-    const asArray = { ...rawCall('gruForward'), lengths: [4, 0, 2] };
-    const asInt32 = { ...rawCall('gruForward'), lengths: Int32Array.from([4, 0, 2]) };
+    const asArray: Raw = { ...rawCall('gruForward'), lengths: [4, 0, 2] };
+    const asInt32: Raw = { ...rawCall('gruForward'), lengths: Int32Array.from([4, 0, 2]) };
     addon!.gruForward(asArray);
     addon!.gruForward(asInt32);
     expect(asArray.y).toEqual(asInt32.y);
