@@ -14,3 +14,5 @@ export {
   normalize,
 } from './normalize/index.js';
 export type * from './normalize/index.js';
+export { Adagrad, Adam, AdamW, Optimizer, RMSprop, SGD, clipGradNorm, clipGradValue } from './optim/index.js';
+export type * from './optim/index.js';

@@ -25,4 +25,13 @@
   X(findInfinite, FindInfinite)   \
   X(columnMoments, ColumnMoments) \
   X(columnExtrema, ColumnExtrema) \
-  X(affine, Affine)
+  X(affine, Affine)               \
+  /* optim_binding.cc */          \
+  X(sgdUpdate, SgdUpdate)         \
+  X(adamUpdate, AdamUpdate)       \
+  X(rmspropUpdate, RmspropUpdate) \
+  X(adagradUpdate, AdagradUpdate) \
+  X(normPartial, NormPartial)     \
+  X(allFinite, AllFinite)         \
+  X(scaleInPlace, ScaleInPlace)   \
+  X(clampInPlace, ClampInPlace)

@@ -4,6 +4,7 @@
 // The order of the includes matters: the vector type and math first, then the kernels that use them.
 using namespace ::sg::ops;
 using namespace ::sg::rnn;
+using namespace ::sg::optim;
 
 // clang-format off
 #include "simd/vec-inl.h"
@@ -11,9 +12,13 @@ using namespace ::sg::rnn;
 #include "rnn/rnn-inl.h"
 #include "rnn/lstm-inl.h"
 #include "rnn/gru-inl.h"
+#include "optim/update-inl.h"
+#include "optim/norms-inl.h"
 // clang-format on
 
 const ::sg::Kernels kernels = {
-    rnn_forward, rnn_backward, lstm_forward, lstm_backward, gru_forward, gru_backward,  // rnn/
-    pointwise,                                                                          // ops/
+    rnn_forward,  rnn_backward, lstm_forward,   lstm_backward,  gru_forward, gru_backward,  // rnn/
+    pointwise,                                                                              // ops/
+    sgd_update,   adam_update,  rmsprop_update, adagrad_update,                             // optim/: updates
+    norm_partial, all_finite,   scale_in_place, clamp_in_place,                             // optim/: clipping
 };

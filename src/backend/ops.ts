@@ -15,6 +15,14 @@ export const backendOps = [
   'columnMoments',
   'columnExtrema',
   'affine',
+  'sgdUpdate',
+  'adamUpdate',
+  'rmspropUpdate',
+  'adagradUpdate',
+  'normPartial',
+  'allFinite',
+  'scaleInPlace',
+  'clampInPlace',
 ] as const;
 
 export type BackendOp = (typeof backendOps)[number];

@@ -4,6 +4,16 @@ import type { Backend, BackendInfo } from '../types.js';
 import { affine, columnExtrema, columnMoments, findInfinite } from './columns.js';
 import { gruBackward, gruForward } from './gru.js';
 import { lstmBackward, lstmForward } from './lstm.js';
+import {
+  adagradUpdate,
+  adamUpdate,
+  allFinite,
+  clampInPlace,
+  normPartial,
+  rmspropUpdate,
+  scaleInPlace,
+  sgdUpdate,
+} from './optim.js';
 import { pointwise } from './pointwise.js';
 import { rnnBackward, rnnForward } from './rnn.js';
 import { sgemm } from './sgemm.js';
@@ -36,5 +46,13 @@ export function createJsBackend(version: string, cores: number, fallbackReason: 
     columnMoments,
     columnExtrema,
     affine,
+    sgdUpdate,
+    adamUpdate,
+    rmspropUpdate,
+    adagradUpdate,
+    normPartial,
+    allFinite,
+    scaleInPlace,
+    clampInPlace,
   };
 }
