@@ -130,6 +130,11 @@ export abstract class Optimizer<
     if (params !== undefined) this.addInitialGroups(fn, params);
   }
 
+  /** The algorithm's name: 'SGD', 'Adam', 'AdamW', 'RMSprop' or 'Adagrad' (stateDict's type). */
+  get typeName(): string {
+    return this.algorithm.name;
+  }
+
   /** Steps that updated the parameters. */
   get steps(): number {
     return this.stepsTaken;
