@@ -13,6 +13,11 @@ function prepared(grad: number, param: number, scale: number, clip: number, sign
   return sign * g + decay * param;
 }
 
+/** Whether the gradient is used as it is (the common case, which skips prepared()). */
+function isPlain(weightDecay: number, maximize: boolean, scale: number, clip: number): boolean {
+  return weightDecay === 0 && !maximize && scale === 1 && clip === Infinity;
+}
+
 export function sgdUpdate(
   param: Float32Array,
   grad: Float32Array,
@@ -29,10 +34,11 @@ export function sgdUpdate(
 ): void {
   const n = param.length;
   const sign = maximize ? -1 : 1;
+  const plain = isPlain(weightDecay, maximize, gradScale, clipValue);
   const keep = 1 - dampening;
   for (let i = 0; i < n; i++) {
     const p = param[i];
-    const g = prepared(grad[i], p, gradScale, clipValue, sign, weightDecay);
+    const g = plain ? grad[i] : prepared(grad[i], p, gradScale, clipValue, sign, weightDecay);
     let d = g;
     if (momentum !== 0) {
       const b = Math.fround(firstStep ? g : buf![i] * momentum + g * keep);
@@ -62,12 +68,13 @@ export function adamUpdate(
 ): void {
   const n = param.length;
   const sign = maximize ? -1 : 1;
+  const plain = isPlain(weightDecay, maximize, gradScale, clipValue);
   const stepSize = lr / (1 - beta1 ** step);
   const biasCorrection2Sqrt = Math.sqrt(1 - beta2 ** step);
   const decay = 1 - lr * decoupledDecay;
   for (let i = 0; i < n; i++) {
     const p = decoupledDecay !== 0 ? Math.fround(param[i] * decay) : param[i];
-    const g = prepared(grad[i], p, gradScale, clipValue, sign, weightDecay);
+    const g = plain ? grad[i] : prepared(grad[i], p, gradScale, clipValue, sign, weightDecay);
     const m = Math.fround(expAvg[i] * beta1 + g * (1 - beta1));
     const v = Math.fround(expAvgSq[i] * beta2 + g * g * (1 - beta2));
     expAvg[i] = m;
@@ -98,9 +105,10 @@ export function rmspropUpdate(
 ): void {
   const n = param.length;
   const sign = maximize ? -1 : 1;
+  const plain = isPlain(weightDecay, maximize, gradScale, clipValue);
   for (let i = 0; i < n; i++) {
     const p = param[i];
-    const g = prepared(grad[i], p, gradScale, clipValue, sign, weightDecay);
+    const g = plain ? grad[i] : prepared(grad[i], p, gradScale, clipValue, sign, weightDecay);
     const sq = Math.fround(squareAvg[i] * alpha + g * g * (1 - alpha));
     squareAvg[i] = sq;
     let avg: number;
@@ -136,10 +144,11 @@ export function adagradUpdate(
 ): void {
   const n = param.length;
   const sign = maximize ? -1 : 1;
+  const plain = isPlain(weightDecay, maximize, gradScale, clipValue);
   const clr = lr / (1 + (step - 1) * lrDecay);
   for (let i = 0; i < n; i++) {
     const p = param[i];
-    const g = prepared(grad[i], p, gradScale, clipValue, sign, weightDecay);
+    const g = plain ? grad[i] : prepared(grad[i], p, gradScale, clipValue, sign, weightDecay);
     const s = Math.fround(sum[i] + g * g);
     sum[i] = s;
     param[i] = p - (clr * g) / (Math.sqrt(s) + eps);
