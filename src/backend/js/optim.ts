@@ -5,12 +5,14 @@
 
 /**
  * The gradient the algorithm sees: clamp(grad * scale, -clip, clip), negated when sign is -1, plus the L2 term
- * decay * param. scale 1, clip Infinity and decay 0 leave it unchanged.
+ * decay * param, rounded to float32 as it is in PyTorch and in the native kernels. scale 1, clip Infinity and
+ * decay 0 leave it unchanged.
  */
 function prepared(grad: number, param: number, scale: number, clip: number, sign: number, decay: number): number {
-  let g = grad * scale;
+  // PyTorch (and the native kernels) take these coefficients as float32 and round g to float32
+  let g = Math.fround(grad * Math.fround(scale));
   g = g < -clip ? -clip : g > clip ? clip : g;
-  return sign * g + decay * param;
+  return Math.fround(sign * g + Math.fround(decay) * param);
 }
 
 /** Whether the gradient is used as it is (the common case, which skips prepared()). */
