@@ -14,5 +14,28 @@ export {
   normalize,
 } from './normalize/index.js';
 export type * from './normalize/index.js';
-export { Adagrad, Adam, AdamW, Optimizer, RMSprop, SGD, clipGradNorm, clipGradValue } from './optim/index.js';
+export {
+  Adagrad,
+  Adam,
+  AdamW,
+  ChainedScheduler,
+  ConstantLR,
+  CosineAnnealingLR,
+  CosineAnnealingWarmRestarts,
+  ExponentialLR,
+  LRScheduler,
+  LinearLR,
+  MultiStepLR,
+  OneCycleLR,
+  Optimizer,
+  PolynomialLR,
+  RMSprop,
+  ReduceLROnPlateau,
+  SGD,
+  Schedule,
+  SequentialLR,
+  StepLR,
+  clipGradNorm,
+  clipGradValue,
+} from './optim/index.js';
 export type * from './optim/index.js';
