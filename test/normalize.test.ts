@@ -72,7 +72,7 @@ describe('normalize', () => {
     expect(r.center).toEqual([2.5, 25]);
     expect((r.data as { data: Float32Array }).data).toBeInstanceOf(Float32Array);
     expect(Array.from((r.data as { data: Float32Array }).data)).toEqual([-1.5, -15, -0.5, -5, 0.5, 5, 1.5, 15]);
-    expect(normalize(Float64Array.from([1, 3]), 'center').data).toEqual(Float64Array.from([-1, 1]));
+    expect(normalize(Float64Array.from([1, 3]), 'center', { shape: [2, 1] }).data).toEqual(Float64Array.from([-1, 1]));
   });
 
   test('objects: the chosen columns, others pass through', () => {
