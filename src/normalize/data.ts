@@ -67,8 +67,11 @@ export type DataOptionsFor<D> = D extends NumericArray
   : D extends readonly (infer R)[]
     ? R extends Row
       ? { shape?: never; columns?: never }
-      : { columns: readonly (keyof R & string)[]; shape?: never }
+      : { columns: readonly FieldName<R>[]; shape?: never }
     : { shape?: never; columns?: never };
+
+/** The field names of object rows of type R (any string when the type does not say). */
+export type FieldName<R> = [keyof R] extends [never] ? string : keyof R & string;
 
 /** Per-call options of the scalers' methods: the shape of a flat typed array (only). */
 export type CallOptions<D = Data> = D extends NumericArray ? { shape?: readonly number[] } : { shape?: never };

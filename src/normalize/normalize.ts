@@ -264,14 +264,14 @@ function apply(table: Table, dim: number, center: number[], scale: number[]): Nu
  * NaN is a missing value: statistics skip it and it stays NaN. A computed scale of 0 (a constant column) becomes 1.
  * Quantiles (median, iqr) follow MATLAB's median and iqr (prctile's midpoint rule). Default method: 'zscore'.
  */
+export function normalize<D extends Data>(
+  data: D,
+  options: CenterScaleOptions & DataOptionsFor<D>,
+): NormalizeResult<Transformed<D>>;
 export function normalize<D extends Data, M extends NormalizeMethod = 'zscore'>(
   data: D,
   method?: M,
   options?: NormalizeMethodOptions[M] & DimOption & DataOptionsFor<D>,
-): NormalizeResult<Transformed<D>>;
-export function normalize<D extends Data>(
-  data: D,
-  options: CenterScaleOptions & DataOptionsFor<D>,
 ): NormalizeResult<Transformed<D>>;
 export function normalize(data: unknown, second?: unknown, third?: unknown): NormalizeResult<unknown> {
   const fn = 'normalize';
