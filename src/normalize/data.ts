@@ -131,17 +131,17 @@ function describeData(data: unknown): string {
   return describe(data);
 }
 
-// NaN, or a finite number (or +-Infinity where allowed); anything else is an error.
-function checkValue(fn: string, where: string, value: unknown, allowInfinite: boolean): number {
-  if (typeof value === 'number') {
-    if (value === value && !allowInfinite && !Number.isFinite(value)) {
-      throw rangeError(fn, where, 'a finite number or NaN (missing)', describe(value));
-    }
-    return value;
-  }
+// The slow path of reading a value (the loops test for a plain number themselves, so that nothing is built per
+// value): null or undefined is NaN (missing); anything else is an error naming `where`.
+function missingOrError(fn: string, where: string, value: unknown): number {
   if (value === null || value === undefined) return NaN;
+  if (typeof value === 'number') throw rangeError(fn, where, 'a finite number or NaN (missing)', describe(value));
   throw typeError(fn, where, 'a number', value);
 }
+
+// A finite number or NaN (or any number, where infinities are allowed), to be taken as it is.
+const isNumber = (v: unknown, allowInfinite: boolean): v is number =>
+  typeof v === 'number' && (v - v === 0 || v !== v || allowInfinite);
 
 function checkShape(fn: string, name: string, shape: unknown, length: number, rowWise: boolean): number[] {
   const expected = rowWise
@@ -296,13 +296,19 @@ function readRows(
   if (cols === 0)
     throw rangeError(fn, `${name}[${offset}]`, `a row with at least one value${convention}`, 'an empty row');
   const values = new Float64Array(rows.length * cols);
-  for (let i = 0; i < rows.length; i++) {
+  for (let i = 0, k = 0; i < rows.length; i++) {
     const row = rows[i];
-    const at = `${name}[${i + offset}]`;
-    if (!Array.isArray(row) && !ArrayBuffer.isView(row)) throw typeError(fn, at, 'a row (an array of numbers)', row);
+    if (!Array.isArray(row) && !ArrayBuffer.isView(row)) {
+      throw typeError(fn, `${name}[${i + offset}]`, 'a row (an array of numbers)', row);
+    }
     const r = row as ArrayLike<unknown>;
-    if (r.length !== cols) throw rangeError(fn, at, `a row of ${cols} values${convention}, ${why}`, describe(row));
-    for (let j = 0; j < cols; j++) values[i * cols + j] = checkValue(fn, `${at}[${j}]`, r[j], allowInfinite);
+    if (r.length !== cols) {
+      throw rangeError(fn, `${name}[${i + offset}]`, `a row of ${cols} values${convention}, ${why}`, describe(row));
+    }
+    for (let j = 0; j < cols; j++, k++) {
+      const v = r[j];
+      values[k] = isNumber(v, allowInfinite) ? v : missingOrError(fn, `${name}[${i + offset}][${j}]`, v);
+    }
   }
   return {
     kind: 'rows',
@@ -340,7 +346,10 @@ function readObjects(fn: string, name: string, rows: readonly ObjectRow[], optio
       throw typeError(fn, `${name}[${i + offset}]`, 'an object, as row 0', row);
     }
     for (let j = 0; j < cols; j++) {
-      values[i * cols + j] = checkValue(fn, `${name}[${i + offset}].${columns[j]}`, row[columns[j]], allowInfinite);
+      const v = row[columns[j]];
+      values[i * cols + j] = isNumber(v, allowInfinite)
+        ? v
+        : missingOrError(fn, `${name}[${i + offset}].${columns[j]}`, v);
     }
   }
   return {
