@@ -263,6 +263,21 @@ describe('arguments', () => {
   });
 });
 
+test("apply and reverse read a flat typed array by ps.xrows (the ps's row count gives the shape)", () => {
+  const { y, ps } = mapminmax([
+    [1, 2, 3],
+    [10, 20, 40],
+  ]);
+  const flat = Float32Array.from([1, 2, 3, 10, 20, 40]);
+  expect(Array.from(mapminmax.apply(flat, ps))).toEqual(y.flat().map(Math.fround));
+  expect(mapminmax.reverse(Float64Array.from(y.flat()), ps)).toBeInstanceOf(Float64Array);
+  expectThrow(
+    () => mapminmax.apply(Float32Array.from([1, 2, 3]), ps),
+    TypeError,
+    'mapminmax.apply: shape must be given with a flat Float32Array: [N, Q] (rows are features, columns are samples, as in MATLAB), received undefined',
+  );
+});
+
 describe('the scaler forms', () => {
   // samples as rows (the scalers' convention): 200 samples of 3 features, NaN and a constant feature
   const X = Array.from({ length: 200 }, (_, i) => [Math.sin(i) * 40 + 7, i % 17 === 0 ? NaN : i / 3, 5]);

@@ -27,6 +27,7 @@ export type {
   MapMinMaxOptions,
   MapMinMaxScalerOptions,
   MapMinMaxSettings,
+  MapResult,
   MapStd,
   MapStdOptions,
   MapStdScalerOptions,

@@ -18,7 +18,7 @@
 // convention (rows are samples, columns are features), learn in chunks and streams, and can be a model's input or
 // target scaler; their `ps` is MATLAB's, one "row" per column.
 import { backend } from '../backend/index.js';
-import { checkFinite, checkInteger, checkOptions, describe, rangeError, typeError, MAX_DIM } from '../validate.js';
+import { MAX_DIM, checkFinite, checkInteger, checkOptions, describe, rangeError, typeError } from '../validate.js';
 import {
   type CallOptions,
   type Data,
@@ -35,6 +35,8 @@ import {
 } from './data.js';
 import {
   type ColumnOptions,
+  type ExtremaState,
+  type MomentsState,
   ColumnScaler,
   StreamingScaler,
   checkEnvelope,
@@ -42,7 +44,7 @@ import {
   emptyMoments,
   learnExtrema,
   learnMoments,
-} from './scalers.js';
+} from './column-scaler.js';
 import { columnExtrema } from './stats.js';
 
 /** The data mapminmax and mapstd take: an N x Q matrix (rows are features, columns are samples). */
@@ -85,6 +87,12 @@ export interface MapStdSettings {
   xoffset: number[];
   /** MATLAB's flag: xrows is 0, or every gain is 1 and every xoffset is ymean. apply and reverse do not read it. */
   no_change: boolean;
+}
+
+/** What mapminmax() and mapstd() return: y, in x's shape and type, and MATLAB's process settings. */
+export interface MapResult<Y, P> {
+  y: Y;
+  ps: P;
 }
 
 export interface MapMinMaxOptions {
@@ -191,8 +199,6 @@ function applyMap(
 
 // ---- the row-wise functions ----
 
-type MomentsState = ReturnType<typeof emptyMoments>;
-
 /** Per feature (row) of a row-wise table: moments of its finite values. */
 function finiteRowMoments(table: Table): MomentsState {
   const state = emptyMoments(table.rows);
@@ -207,9 +213,12 @@ function finiteOnly<T extends { values: NumericArray; rows: number; cols: number
   return { ...m, values };
 }
 
-function readMatrix(fn: string, name: string, x: unknown, options: unknown, allowed: string[]): Table {
-  const o = checkOptions<{ shape: unknown }>(fn, options, allowed);
-  return readTable(fn, name, x, { shape: o.shape, layout: 'features', allowInfinite: true });
+// x as a row-wise table; `rows`, when known (ps.xrows), reads a flat typed array without a shape as rows of it.
+function readMatrix(fn: string, name: string, x: unknown, shape: unknown, rows?: number): Table {
+  if (shape === undefined && rows !== undefined && (x instanceof Float32Array || x instanceof Float64Array)) {
+    if (x.length % rows === 0) shape = [rows, x.length / rows];
+  }
+  return readTable(fn, name, x, { shape, layout: 'features', allowInfinite: true });
 }
 
 function checkOutputRange(fn: string, o: MapMinMaxOptions): [number, number] {
@@ -268,7 +277,7 @@ function applySettings<D>(
   inverse: boolean,
 ): Transformed<D> {
   const s = checkSettings(fn, ps, kind);
-  const table = readMatrix(fn, name, data, options, ['shape']);
+  const table = readMatrix(fn, name, data, checkOptions<{ shape: unknown }>(fn, options, ['shape']).shape, s.xrows);
   if (table.rows !== s.xrows) {
     throw rangeError(fn, name, `${s.xrows} rows (one per feature: ${ROW_WISE}), as ps.xrows`, `${table.rows} rows`);
   }
@@ -285,19 +294,13 @@ export interface MapMinMax {
   <D extends MatrixData>(
     x: D,
     options?: MapMinMaxOptions & MatrixOptions<D>,
-  ): {
-    y: Transformed<D>;
-    ps: MapMinMaxSettings;
-  };
+  ): MapResult<Transformed<D>, MapMinMaxSettings>;
   <D extends MatrixData>(
     x: D,
     yMin: number,
     yMax: number,
     options?: MatrixOptions<D>,
-  ): {
-    y: Transformed<D>;
-    ps: MapMinMaxSettings;
-  };
+  ): MapResult<Transformed<D>, MapMinMaxSettings>;
   /** MATLAB's `mapminmax('apply', x, ps)`: the mapping of ps on new data (N x Q, N = ps.xrows). */
   apply<D extends MatrixData>(x: D, ps: MapMinMaxSettings, options?: MatrixOptions<D>): Transformed<D>;
   /** MATLAB's `mapminmax('reverse', y, ps)`: back to x's units. */
@@ -309,16 +312,13 @@ export interface MapStd {
    * MATLAB's `[y, ps] = mapstd(x)`: maps each row of x (N features x Q samples) to mean yMean and standard
    * deviation yStd (default 0 and 1). Also `mapstd(x, yMean, yStd)`, as MATLAB's. y has x's shape and type.
    */
-  <D extends MatrixData>(x: D, options?: MapStdOptions & MatrixOptions<D>): { y: Transformed<D>; ps: MapStdSettings };
+  <D extends MatrixData>(x: D, options?: MapStdOptions & MatrixOptions<D>): MapResult<Transformed<D>, MapStdSettings>;
   <D extends MatrixData>(
     x: D,
     yMean: number,
     yStd: number,
     options?: MatrixOptions<D>,
-  ): {
-    y: Transformed<D>;
-    ps: MapStdSettings;
-  };
+  ): MapResult<Transformed<D>, MapStdSettings>;
   /** MATLAB's `mapstd('apply', x, ps)`: the mapping of ps on new data (N x Q, N = ps.xrows). */
   apply<D extends MatrixData>(x: D, ps: MapStdSettings, options?: MatrixOptions<D>): Transformed<D>;
   /** MATLAB's `mapstd('reverse', y, ps)`: back to x's units. */
@@ -331,7 +331,7 @@ export const mapminmax: MapMinMax = Object.assign(
     const fn = 'mapminmax';
     const o = positional(fn, ['yMin', 'yMax'], a, b, rest) as MapMinMaxOptions & { shape?: unknown };
     const [yMin, yMax] = checkOutputRange(fn, o);
-    const table = readMatrix(fn, 'x', x, { shape: o.shape }, ['shape']);
+    const table = readMatrix(fn, 'x', x, o.shape);
     const { min, max } = columnExtrema(transpose(table));
     const ps = minMaxSettings(min, max, yMin, yMax);
     const out = allocate(table);
@@ -352,7 +352,7 @@ export const mapstd: MapStd = Object.assign(
     const fn = 'mapstd';
     const o = positional(fn, ['yMean', 'yStd'], a, b, rest) as MapStdOptions & { shape?: unknown };
     const [yMean, yStd] = checkOutputMoments(fn, o);
-    const table = readMatrix(fn, 'x', x, { shape: o.shape }, ['shape']);
+    const table = readMatrix(fn, 'x', x, o.shape);
     const ps = stdSettings(finiteRowMoments(table), yMean, yStd);
     const out = allocate(table);
     applyMap(table, true, ps.xoffset, ps.gain, ps.ymean, false, out);
@@ -370,8 +370,6 @@ export const mapstd: MapStd = Object.assign(
 
 export interface MapMinMaxScalerOptions extends ColumnOptions, MapMinMaxOptions {}
 export interface MapStdScalerOptions extends ColumnOptions, MapStdOptions {}
-
-type ExtremaState = ReturnType<typeof emptyExtrema>;
 
 /**
  * mapminmax as a scaler (rows are samples, columns are features, as for every scaler): fit() learns each column's

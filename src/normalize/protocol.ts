@@ -4,15 +4,8 @@
 import { checkChoice, typeError } from '../validate.js';
 import type { CallOptions, Data, Transformed } from './data.js';
 import { MapMinMaxScaler, MapStdScaler } from './mapminmax-mapstd.js';
-import {
-  DecimalScaler,
-  MaxAbsScaler,
-  MinMaxScaler,
-  Normalizer,
-  RobustScaler,
-  StandardScaler,
-  checkEnvelope,
-} from './scalers.js';
+import { DecimalScaler, MaxAbsScaler, MinMaxScaler, Normalizer, RobustScaler, StandardScaler } from './scalers.js';
+import { checkEnvelope } from './column-scaler.js';
 
 /** What toJSON() returns; the class's fromJSON() and scalerFromJSON() take it back (or its JSON string). */
 export interface ScalerJSON {
