@@ -193,3 +193,12 @@ describe('misspelt names get a "did you mean"', () => {
     );
   });
 });
+
+test('a MATLAB row vector is one row of rows: mapminmax([[1, 2, 3]]), and the message says so', () => {
+  expect(mapminmax([[1, 2, 3]]).y).toEqual([[-1, 0, 1]]);
+  expectThrow(
+    () => mapminmax([1, 2, 3] as never),
+    TypeError,
+    'mapminmax: x[0] must be a row of numbers (rows are features, columns are samples, as in MATLAB), received 1',
+  );
+});

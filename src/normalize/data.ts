@@ -73,7 +73,11 @@ export type DataOptionsFor<D> = D extends NumericArray
 /** The field names of object rows of type R (any string when the type does not say). */
 export type FieldName<R> = [keyof R] extends [never] ? string : keyof R & string;
 
-/** Per-call options of the scalers' methods: the shape of a flat typed array (only). */
+/**
+ * Per-call options of the scalers' methods: the shape of a flat typed array (and of nothing else). fit() needs it;
+ * transform(), inverseTransform() and partialFit() after the first chunk read a flat array without one as rows of
+ * the fitted column count.
+ */
 export type CallOptions<D = Data> = D extends NumericArray ? { shape?: readonly number[] } : { shape?: never };
 
 export type { Matrix } from './stats.js';
@@ -288,7 +292,8 @@ function readRows(
 ): Table {
   const first = rows[0];
   if (!Array.isArray(first) && !ArrayBuffer.isView(first)) {
-    throw typeError(fn, `${name}[${offset}]`, 'a row (an array of numbers) or an object', first);
+    const expected = convention ? `a row of numbers${convention}` : 'a row (an array of numbers) or an object';
+    throw typeError(fn, `${name}[${offset}]`, expected, first);
   }
   const cols = options.rowWidth ?? (first as Row).length;
   const why = options.rowWidth === undefined || offset === 0 ? 'as row 0' : `as row 0 of ${name}`;
