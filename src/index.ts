@@ -13,6 +13,7 @@ export {
   applyNormalization,
   normalize,
 } from './normalize/index.js';
+export { MapMinMaxScaler, MapStdScaler, mapminmax, mapstd, scalerFromJSON } from './normalize/index.js';
 export type * from './normalize/index.js';
 export {
   Adagrad,
