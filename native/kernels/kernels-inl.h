@@ -8,12 +8,18 @@ using namespace ::sg::rnn;
 // clang-format off
 #include "simd/vec-inl.h"
 #include "ops/pointwise-inl.h"
+#include "ops/activation-inl.h"
+#include "ops/layer_norm-inl.h"
 #include "rnn/rnn-inl.h"
 #include "rnn/lstm-inl.h"
 #include "rnn/gru-inl.h"
 // clang-format on
 
+// clang-format off
 const ::sg::Kernels kernels = {
     rnn_forward, rnn_backward, lstm_forward, lstm_backward, gru_forward, gru_backward,  // rnn/
     pointwise,                                                                          // ops/
+    activation_rows_forward, activation_rows_backward,                                  // ops/activation-inl.h
+    layer_norm_rows_forward, layer_norm_rows_backward,                                  // ops/layer_norm-inl.h
 };
+// clang-format on

@@ -15,6 +15,22 @@ export const backendOps = [
   'columnMoments',
   'columnExtrema',
   'affine',
+  // layer ops (src/backend/js/layers.ts, native/binding/layers_binding.cc)
+  'recurrentAsync',
+  'denseForward',
+  'denseBackward',
+  'activationForward',
+  'activationBackward',
+  'layerNormForward',
+  'layerNormBackward',
+  'loss',
+  'swapAxes',
+  'reverseSequences',
+  'mergeForward',
+  'mergeBackward',
+  'multiply',
+  'gather',
+  'firstNonFinite',
 ] as const;
 
 export type BackendOp = (typeof backendOps)[number];
