@@ -8,9 +8,10 @@ function nativeIsas(): string[] {
   if (process.env.STEADYGRAD_BACKEND === 'js') return [];
   try {
     const require = createRequire(import.meta.url);
-    const load = require('node-gyp-build') as (dir: string) => { info(): { isas: string[] } };
+    type Addon = { info(): { isas: string[] } };
+    const load = require('node-gyp-build') as (dir: string) => Addon;
     const addon = process.env.STEADYGRAD_ADDON_PATH
-      ? require(process.env.STEADYGRAD_ADDON_PATH)
+      ? (require(process.env.STEADYGRAD_ADDON_PATH) as Addon)
       : load(import.meta.dirname);
     return addon.info().isas;
   } catch {

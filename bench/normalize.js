@@ -24,6 +24,7 @@ export function benchScalers({ quick = false, log = () => {} } = {}) {
   const data = dataset();
   const shape = [ROWS, COLS];
   const runs = quick ? 2 : 5;
+  /** @type {[string, () => unknown][]} */
   const cases = [
     ['StandardScaler', () => new StandardScaler().fitTransform(data, { shape })],
     ['MinMaxScaler', () => new MinMaxScaler().fitTransform(data, { shape })],

@@ -66,6 +66,7 @@ function main() {
     log('STEADYGRAD_BUILD=none: not building; steadygrad will use its pure-TypeScript backend');
     return;
   }
+  /** @type {[string, () => boolean][]} */
   const builds = [
     ['cmake', buildWithCmake],
     ['node-gyp', buildWithNodeGyp],

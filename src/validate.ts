@@ -1,4 +1,4 @@
-// Argument checking shared by the public API and both backends.
+// Argument checking for the public API (the backends' callers check; the js backend trusts them).
 //
 // Every check throws TypeError for a value of the wrong type and RangeError for a value of the right type that is
 // out of range, with the message "<function>: <argument> must be <expectation>, received <value>". The native
@@ -144,7 +144,7 @@ export function checkOptions<T extends object>(fn: string, value: unknown, allow
       `'${key}'${guess ? ` (did you mean '${guess}'?)` : ''}`,
     );
   }
-  return value as Partial<T>;
+  return value;
 }
 
 // The allowed name within edit distance 2 of `key`, if any.

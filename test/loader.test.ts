@@ -4,7 +4,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, test, vi } from 'vitest';
 import { chooseBackend, loadAddon, packageRoot } from '../src/backend/loader.js';
-import { backendInfo } from '../src/index.js';
+import { backendInfo, type BackendInfo } from '../src/index.js';
 
 const native = backendInfo().backend === 'native';
 const missing = () => {
@@ -101,7 +101,7 @@ describe('the package as a user imports it', () => {
   test.runIf(native)('native by default, configured from the environment', () => {
     const child = importInChild({ STEADYGRAD_THREADS: '1', STEADYGRAD_ISA: 'scalar' });
     expect(child.stderr).toBe('');
-    const info = JSON.parse(child.stdout);
+    const info = JSON.parse(child.stdout) as BackendInfo;
     expect(info).toMatchObject({ backend: 'native', isa: 'scalar', threads: 1, fallbackReason: null });
     expect(info.addonVersion).toBe(info.version);
     expect(info.kernels.sgemm).toBe('sgemm_scalar_4x8');

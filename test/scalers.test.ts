@@ -194,7 +194,7 @@ describe('StandardScaler', () => {
 describe('MinMaxScaler, DecimalScaler, Normalizer', () => {
   test('MinMaxScaler maps [min, max] onto the range, and clips new data when asked', () => {
     const s = new MinMaxScaler({ featureRange: [-1, 1], clip: true }).fit([[0], [10]]);
-    expect(s.transform([[0], [5], [10], [20], [-5], [NaN]]).flat()).toEqual([-1, 0, 1, 1, -1, NaN]);
+    expect((s.transform([[0], [5], [10], [20], [-5], [NaN]]) as number[][]).flat()).toEqual([-1, 0, 1, 1, -1, NaN]);
     const unclipped = new MinMaxScaler().fit([[0], [10]]);
     expect(unclipped.transform([[20]])).toEqual([[2]]);
   });

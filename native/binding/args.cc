@@ -97,7 +97,11 @@ bool Args::transpose(size_t i, const char* name) const {
 }
 
 int64_t Args::integer(size_t i, const char* name, int64_t lo, int64_t hi, const char* why) const {
-  const Napi::Value v = info_[i];
+  return integer_value(info_[i], name, lo, hi, why);
+}
+
+int64_t Args::integer_value(const Napi::Value& v, const std::string& name, int64_t lo, int64_t hi,
+                            const char* why) const {
   double d = 0;
   const napi_status status = napi_get_value_double(env(), v, &d);
   if (status == napi_ok && d >= double(lo) && d <= double(hi) && std::floor(d) == d) return static_cast<int64_t>(d);
@@ -117,7 +121,10 @@ float Args::finite_float(size_t i, const char* name) const {
 }
 
 Float32View Args::float32_array(size_t i, const char* name) const {
-  const Napi::Value v = info_[i];
+  return float32_value(info_[i], name, "a Float32Array");
+}
+
+Float32View Args::float32_value(const Napi::Value& v, const std::string& name, const std::string& expected) const {
   bool is_typed_array = false;
   napi_typedarray_type type = napi_int8_array;
   size_t length = 0;
@@ -125,7 +132,7 @@ Float32View Args::float32_array(size_t i, const char* name) const {
   if (napi_is_typedarray(env(), v, &is_typed_array) != napi_ok || !is_typed_array ||
       napi_get_typedarray_info(env(), v, &type, &length, &data, nullptr, nullptr) != napi_ok ||
       type != napi_float32_array) {
-    type_error(name, "a Float32Array", v);
+    type_error(name, expected, v);
   }
   // A detached buffer reports length 0 (and may report a null pointer), which the length checks then reject.
   return Float32View{static_cast<float*>(data), static_cast<int64_t>(length), v};
@@ -178,78 +185,80 @@ Fields::Fields(const Napi::CallbackInfo& info, const char* function) : args_(inf
   object_ = v.As<Napi::Object>();
 }
 
-int64_t Fields::integer(const char* name, int64_t lo, int64_t hi) const {
-  const Napi::Value v = field(name);
-  double d = 0;
-  const bool is_number = napi_get_value_double(args_.env(), v, &d) == napi_ok;
-  if (is_number && d >= double(lo) && d <= double(hi) && std::floor(d) == d) return static_cast<int64_t>(d);
-  const std::string expected = "an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]";
-  if (!is_number) args_.type_error(name, expected, v);
-  args_.range_error(name, expected, v);
+int64_t Fields::integer(Field field, int64_t lo, int64_t hi) const {
+  return args_.integer_value(get(field), field.label, lo, hi);
 }
 
-bool Fields::boolean(const char* name) const {
-  const Napi::Value v = field(name);
-  if (!v.IsBoolean()) args_.type_error(name, "a boolean", v);
+bool Fields::boolean(Field field) const {
+  const Napi::Value v = get(field);
+  if (!v.IsBoolean()) args_.type_error(field.label, "a boolean", v);
   return v.As<Napi::Boolean>().Value();
 }
 
-int Fields::choice(const char* name, std::initializer_list<const char*> choices) const {
-  const Napi::Value v = field(name);
+int Fields::choice(Field field, std::initializer_list<const char*> choices) const {
+  const Napi::Value v = get(field);
   std::string expected = "one of";
   for (const char* c : choices) expected += std::string(expected == "one of" ? " '" : ", '") + c + "'";
-  if (!v.IsString()) args_.type_error(name, expected, v);
+  if (!v.IsString()) args_.type_error(field.label, expected, v);
   const std::string s = v.As<Napi::String>().Utf8Value();
   int index = 0;
   for (const char* c : choices) {
     if (s == c) return index;
     ++index;
   }
-  args_.range_error(name, expected, v);
+  args_.range_error(field.label, expected, v);
 }
 
-Float32View Fields::float32_array(const char* name, const Napi::Value& v, double length, const char* shape) const {
+Float32View Fields::float32_array(Field field, const Napi::Value& v, double length, const char* shape) const {
   const std::string expected = std::string("a Float32Array of length ") + shape + " = " + length_text(length);
-  bool is_typed_array = false;
-  napi_typedarray_type type = napi_int8_array;
-  size_t size = 0;
-  void* data = nullptr;
-  if (napi_is_typedarray(args_.env(), v, &is_typed_array) != napi_ok || !is_typed_array ||
-      napi_get_typedarray_info(args_.env(), v, &type, &size, &data, nullptr, nullptr) != napi_ok ||
-      type != napi_float32_array) {
-    args_.type_error(name, expected, v);
-  }
-  if (double(size) != length) args_.range_error(name, expected, v);
-  return Float32View{static_cast<float*>(data), static_cast<int64_t>(size), v};
+  const Float32View view = args_.float32_value(v, field.label, expected);
+  if (double(view.length) != length) args_.range_error(field.label, expected, v);
+  return view;
 }
 
-const float* Fields::input(const char* name, double length, const char* shape, bool optional) const {
-  const Napi::Value v = field(name);
+const float* Fields::input(Field field, double length, const char* shape, bool optional) const {
+  const Napi::Value v = get(field);
   if (optional && (v.IsUndefined() || v.IsNull())) return nullptr;
-  return float32_array(name, v, length, shape).data;
+  return float32_array(field, v, length, shape).data;
 }
 
-float* Fields::output(const char* name, double length, const char* shape) const {
-  return float32_array(name, field(name), length, shape).data;
+float* Fields::output(Field field, double length, const char* shape) const {
+  return float32_array(field, get(field), length, shape).data;
 }
 
-const int32_t* Fields::lengths(const char* name, int64_t count, int64_t max) const {
-  const Napi::Value v = field(name);
+const int32_t* Fields::lengths(Field field, int64_t count, int64_t max) const {
+  const Napi::Value v = get(field);
   if (v.IsUndefined() || v.IsNull()) return nullptr;
-  const std::string expected = "an Int32Array of length B = " + std::to_string(count);
-  if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_int32_array) {
-    args_.type_error(name, expected, v);
-  }
-  Napi::Int32Array a = v.As<Napi::Int32Array>();
-  if (static_cast<int64_t>(a.ElementLength()) != count) args_.range_error(name, expected, v);
-  const int32_t* data = a.Data();
-  for (int64_t b = 0; b < count; ++b) {
-    if (data[b] < 0 || data[b] > max) {
-      args_.range_error(std::string(name) + "[" + std::to_string(b) + "]",
-                        "an integer in [0, " + std::to_string(max) + "]", std::to_string(data[b]));
+  const std::string expected = "an Int32Array or an array of numbers of length B = " + std::to_string(count);
+  const bool is_list = v.IsArray() || v.IsTypedArray();  // a DataView is neither
+  if (!is_list) args_.type_error(field.label, expected, v);
+  const int64_t size = v.IsArray() ? v.As<Napi::Array>().Length() : v.As<Napi::TypedArray>().ElementLength();
+  if (size != count) args_.range_error(field.label, expected, v);
+  const std::string in_range = "an integer in [0, " + std::to_string(max) + "]";
+  const auto element_name = [&](int64_t b) { return std::string(field.label) + "[" + std::to_string(b) + "]"; };
+
+  if (v.IsTypedArray() && v.As<Napi::TypedArray>().TypedArrayType() == napi_int32_array) {
+    const int32_t* data = v.As<Napi::Int32Array>().Data();
+    for (int64_t b = 0; b < count; ++b) {
+      if (data[b] < 0 || data[b] > max) args_.range_error(element_name(b), in_range, std::to_string(data[b]));
     }
+    return data;
   }
-  return data;
+  // Any other list: element by element, as the public API reads it (a bigint counts as its number).
+  const Napi::Object list = v.As<Napi::Object>();
+  lengths_copy_.assign(static_cast<size_t>(count), 0);
+  for (int64_t b = 0; b < count; ++b) {
+    Napi::Value e = list.Get(static_cast<uint32_t>(b));
+    if (e.IsBigInt()) {
+      bool lossless = false;
+      e = Napi::Number::New(args_.env(), static_cast<double>(e.As<Napi::BigInt>().Int64Value(&lossless)));
+    }
+    if (!e.IsNumber()) args_.type_error(element_name(b), in_range, e);
+    const double d = e.As<Napi::Number>().DoubleValue();
+    if (!(d >= 0 && d <= double(max) && std::floor(d) == d)) args_.range_error(element_name(b), in_range, e);
+    lengths_copy_[static_cast<size_t>(b)] = static_cast<int32_t>(d);
+  }
+  return lengths_copy_.data();
 }
 
 }  // namespace sg::binding

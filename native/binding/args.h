@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <initializer_list>
 #include <string>
+#include <vector>
 
 namespace sg::binding {
 
@@ -37,6 +38,11 @@ class Args {
   // A finite number, narrowed to float.
   float finite_float(size_t i, const char* name) const;
   Float32View float32_array(size_t i, const char* name) const;
+  // The same checks on a value that is not a positional argument (a field of an object argument); `expected` is
+  // what a type error says the value must be.
+  int64_t integer_value(const Napi::Value& v, const std::string& name, int64_t lo, int64_t hi,
+                        const char* why = nullptr) const;
+  Float32View float32_value(const Napi::Value& v, const std::string& name, const std::string& expected) const;
 
   // Checks that `view` holds a rows x cols matrix with row stride ld, starting `offset` elements in.
   void check_matrix_length(const Float32View& view, const char* name, int64_t rows, int64_t cols, int64_t ld,
@@ -61,23 +67,34 @@ class Args {
 // The number of elements a rows x cols matrix with row stride ld occupies from its first element (0 if empty).
 int64_t matrix_span(int64_t rows, int64_t cols, int64_t ld);
 
+// A field of the one object argument: its key, and the name messages give it. The public API nests some fields that
+// the backend call holds flat ("saved.h" for h, "grads.wIh" for dWIh); messages use the public name, so that both
+// layers say the same thing about the same mistake.
+struct Field {
+  const char* key;
+  const char* label;
+  Field(const char* key) : key(key), label(key) {}  // NOLINT(google-explicit-constructor): a plain name converts
+  Field(const char* key, const char* label) : key(key), label(label) {}
+};
+
 // The named fields of the one object argument the recurrent kernels take. Same messages as Args, with the field's
-// name as the argument's ("lstmForward: wHh must be ...").
+// label as the argument's name ("lstmForward: wHh must be ...").
 class Fields {
  public:
   Fields(const Napi::CallbackInfo& info, const char* function);
 
-  int64_t integer(const char* name, int64_t lo, int64_t hi) const;
-  bool boolean(const char* name) const;
+  int64_t integer(Field field, int64_t lo, int64_t hi) const;
+  bool boolean(Field field) const;
   // One of `choices` (a string field); returns its index.
-  int choice(const char* name, std::initializer_list<const char*> choices) const;
+  int choice(Field field, std::initializer_list<const char*> choices) const;
   // A Float32Array of exactly `length` elements (`shape` spells the length out, e.g. "T*B*I"). An optional field
   // may be absent (undefined or null): then it returns nullptr. Values are not scanned: NaN cannot make a kernel
   // read out of bounds, and finiteness is checked where data enters (the public API, a model's fit), not per call.
-  const float* input(const char* name, double length, const char* shape, bool optional = false) const;
-  float* output(const char* name, double length, const char* shape) const;
-  // Per-example lengths: an Int32Array of `count` elements in [0, max], or absent (nullptr).
-  const int32_t* lengths(const char* name, int64_t count, int64_t max) const;
+  const float* input(Field field, double length, const char* shape, bool optional = false) const;
+  float* output(Field field, double length, const char* shape) const;
+  // Per-example lengths, or nullptr when absent: `count` integers in [0, max], as an Int32Array (used in place) or
+  // an array or other typed array of numbers (copied into storage this object owns), as the public API accepts.
+  const int32_t* lengths(Field field, int64_t count, int64_t max) const;
 
   [[noreturn]] void range_error(const std::string& name, const std::string& expected,
                                 const std::string& received) const {
@@ -85,11 +102,12 @@ class Fields {
   }
 
  private:
-  Napi::Value field(const char* name) const { return object_.Get(name); }
-  Float32View float32_array(const char* name, const Napi::Value& v, double length, const char* shape) const;
+  Napi::Value get(Field field) const { return object_.Get(field.key); }
+  Float32View float32_array(Field field, const Napi::Value& v, double length, const char* shape) const;
 
   Args args_;
   Napi::Object object_;
+  mutable std::vector<int32_t> lengths_copy_;
 };
 
 }  // namespace sg::binding

@@ -40,12 +40,13 @@ void check_size(const Fields& f, const std::string& name, std::initializer_list<
   f.range_error(name, "at most 9007199254740991", digits);
 }
 
-Common read_common(const Fields& f, int gates) {
+// The dimensions; a backward pass takes them from the saved state, so the public API names them "saved.T" etc.
+Common read_common(const Fields& f, int gates, bool backward = false) {
   Common c;
-  c.d.T = f.integer("T", 1, kMaxSize);
-  c.d.B = f.integer("B", 1, kMaxSize);
-  c.d.I = f.integer("I", 1, kMaxSize);
-  c.d.H = f.integer("H", 1, kMaxSize);
+  c.d.T = f.integer({"T", backward ? "saved.T" : "T"}, 1, kMaxSize);
+  c.d.B = f.integer({"B", backward ? "saved.B" : "B"}, 1, kMaxSize);
+  c.d.I = f.integer({"I", backward ? "saved.I" : "I"}, 1, kMaxSize);
+  c.d.H = f.integer({"H", backward ? "saved.H" : "H"}, 1, kMaxSize);
   c.g = gates == 1 ? "" : std::to_string(gates) + "*";
   const int64_t T = c.d.T, B = c.d.B, I = c.d.I, H = c.d.H;
   check_size(f, "T*B*I", {T, B, I});
@@ -88,26 +89,28 @@ void read_forward(const Fields& f, const Common& c, rnn::ForwardCommon* a) {
   a->h = f.output("h", c.TBH + c.BH, "(T+1)*B*H");
 }
 
-// The fields every backward pass has (BackwardCommon). The saved buffers are read, not checked for finiteness.
+// The fields every backward pass has (BackwardCommon), named in messages as the public API nests them: the forward
+// pass's saved state under "saved.", the weight gradients under "grads.".
 void read_backward(const Fields& f, const Common& c, rnn::BackwardCommon* a) {
   a->d = c.d;
   a->x = f.input("x", c.TBI, "T*B*I");
   a->w_ih = f.input("wIh", c.GHI, shape(c, "H*I").c_str());
   a->w_hh = f.input("wHh", c.GHH, shape(c, "H*H").c_str());
-  a->lengths = f.lengths("lengths", c.d.B, c.d.T);
-  a->h = f.output("h", c.TBH + c.BH, "(T+1)*B*H");
+  a->lengths = f.lengths({"lengths", "saved.lengths"}, c.d.B, c.d.T);
+  a->h = f.output({"h", "saved.h"}, c.TBH + c.BH, "(T+1)*B*H");
   a->dy = f.input("dy", c.TBH, "T*B*H", /*optional=*/true);
   a->dh_n = f.input("dhT", c.BH, "B*H", /*optional=*/true);
   a->dx = f.output("dx", c.TBI, "T*B*I");
   a->dh0 = f.output("dh0", c.BH, "B*H");
-  a->dw_ih = f.output("dWIh", c.GHI, shape(c, "H*I").c_str());
-  a->dw_hh = f.output("dWHh", c.GHH, shape(c, "H*H").c_str());
-  a->db_ih = f.output("dBIh", c.GH, shape(c, "H").c_str());
-  a->db_hh = f.output("dBHh", c.GH, shape(c, "H").c_str());
+  a->dw_ih = f.output({"dWIh", "grads.wIh"}, c.GHI, shape(c, "H*I").c_str());
+  a->dw_hh = f.output({"dWHh", "grads.wHh"}, c.GHH, shape(c, "H*H").c_str());
+  a->db_ih = f.output({"dBIh", "grads.bIh"}, c.GH, shape(c, "H").c_str());
+  a->db_hh = f.output({"dBHh", "grads.bHh"}, c.GH, shape(c, "H").c_str());
 }
 
-rnn::Activation activation(const Fields& f) {
-  return f.choice("activation", {"tanh", "relu"}) == 0 ? rnn::Activation::tanh : rnn::Activation::relu;
+rnn::Activation activation(const Fields& f, bool backward) {
+  const Field field{"activation", backward ? "saved.activation" : "activation"};
+  return f.choice(field, {"tanh", "relu"}) == 0 ? rnn::Activation::tanh : rnn::Activation::relu;
 }
 
 // Each call's fields, read and checked: the work a kernel call does, as a function of the Job it runs with. The
@@ -117,15 +120,15 @@ using Work = std::function<void(const Job&)>;
 Work read_rnn_forward(const Fields& f) {
   rnn::RnnForward a{};
   const Common c = read_common(f, 1);
-  a.act = activation(f);
+  a.act = activation(f, /*backward=*/false);
   read_forward(f, c, &a);
   return [a](const Job& job) { kernels_for(job.isa).rnn_forward(job, a); };
 }
 
 Work read_rnn_backward(const Fields& f) {
   rnn::RnnBackward a{};
-  const Common c = read_common(f, 1);
-  a.act = activation(f);
+  const Common c = read_common(f, 1, /*backward=*/true);
+  a.act = activation(f, /*backward=*/true);
   read_backward(f, c, &a);
   return [a](const Job& job) { kernels_for(job.isa).rnn_backward(job, a); };
 }
@@ -142,11 +145,11 @@ Work read_lstm_forward(const Fields& f) {
 }
 
 Work read_lstm_backward(const Fields& f) {
-  const Common c = read_common(f, 4);
+  const Common c = read_common(f, 4, /*backward=*/true);
   rnn::LstmBackward a{};
   read_backward(f, c, &a);
-  a.gates = f.output("gates", 4 * c.TBH, "T*B*4*H");
-  a.c = f.output("c", c.TBH + c.BH, "(T+1)*B*H");
+  a.gates = f.output({"gates", "saved.gates"}, 4 * c.TBH, "T*B*4*H");
+  a.c = f.output({"c", "saved.c"}, c.TBH + c.BH, "(T+1)*B*H");
   a.dc_n = f.input("dcT", c.BH, "B*H", /*optional=*/true);
   a.dc0 = f.output("dc0", c.BH, "B*H");
   return [a](const Job& job) { kernels_for(job.isa).lstm_backward(job, a); };
@@ -163,12 +166,12 @@ Work read_gru_forward(const Fields& f) {
 }
 
 Work read_gru_backward(const Fields& f) {
-  const Common c = read_common(f, 3);
+  const Common c = read_common(f, 3, /*backward=*/true);
   rnn::GruBackward a{};
-  a.reset_after = f.boolean("resetAfter");
+  a.reset_after = f.boolean({"resetAfter", "saved.resetAfter"});
   read_backward(f, c, &a);
-  a.gates = f.output("gates", 3 * c.TBH, "T*B*3*H");
-  a.hn = f.output("hn", c.TBH, "T*B*H");
+  a.gates = f.output({"gates", "saved.gates"}, 3 * c.TBH, "T*B*3*H");
+  a.hn = f.output({"hn", "saved.hn"}, c.TBH, "T*B*H");
   return [a](const Job& job) { kernels_for(job.isa).gru_backward(job, a); };
 }
 
@@ -256,6 +259,11 @@ Napi::Value RecurrentAsync(const Napi::CallbackInfo& info) {
     return promise;
   }
   args.range_error("op", expected, info[1]);
+=======
+  a.gates = f.output({"gates", "saved.gates"}, 3 * c.TBH, "T*B*3*H");
+  a.hn = f.output({"hn", "saved.hn"}, c.TBH, "T*B*H");
+  return run(info, "gruBackward", [&](const Job& job) { kernels_for(job.isa).gru_backward(job, a); });
+>>>>>>> main
 }
 
 }  // namespace sg::binding

@@ -47,7 +47,7 @@ struct Microkernel {
   PackBFn pack_b;  // pack_b<nr>
 };
 
-// One per instruction set; each has the same contract. sgemm_scalar is the reference the others are tested against.
+// One per instruction set; each has the same contract, and each is tested against a float64 product.
 extern const Microkernel sgemm_avx512;
 extern const Microkernel sgemm_avx2;
 extern const Microkernel sgemm_neon;

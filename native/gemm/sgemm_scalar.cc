@@ -1,7 +1,8 @@
-// sgemm reference microkernel in plain C++: a 4 x 8 tile of C.
+// sgemm portable microkernel in plain C++: a 4 x 8 tile of C.
 //
-// It runs on any CPU and is the kernel the SIMD ones are tested against. It is compiled for the baseline target
-// only (no target attributes), so the compiler may use SSE2 on x86-64 but nothing newer.
+// It runs on any CPU, the fallback when no SIMD kernel fits. Like every kernel it is tested against a float64
+// reference product (test/helpers/gemm-reference.ts, test/native/sgemm_check.cc). It is compiled for the baseline
+// target only (no target attributes), so the compiler may use SSE2 on x86-64 but nothing newer.
 #include "gemm/microkernel.h"
 #include "gemm/pack.h"
 

@@ -18,7 +18,7 @@ import type { Backend } from './types.js';
 const require = createRequire(import.meta.url);
 // src/backend/loader.ts and dist/backend/loader.js both sit two levels below the package root.
 export const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const version: string = require(path.join(packageRoot, 'package.json')).version;
+const { version } = require(path.join(packageRoot, 'package.json')) as { version: string };
 
 export interface BackendSettings {
   backend?: string;
@@ -79,7 +79,7 @@ export function chooseBackend(settings: BackendSettings, load: () => Addon = loa
     const reason = String((error as Error)?.message ?? error).split('\n')[0];
     if (backend === 'native' || isa !== undefined) {
       const why = backend === 'native' ? 'STEADYGRAD_BACKEND=native' : `STEADYGRAD_ISA=${isa}`;
-      throw new Error(`steadygrad: ${why} needs the native addon, which failed to load: ${reason}`);
+      throw new Error(`steadygrad: ${why} needs the native addon, which failed to load: ${reason}`, { cause: error });
     }
     console.warn(
       `steadygrad: native addon not loaded (${reason}); using the much slower pure-TypeScript backend. ` +

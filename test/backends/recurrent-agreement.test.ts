@@ -1,6 +1,7 @@
 // The active backend against the pure-TypeScript cells on larger random problems than the fixtures (batch sizes
 // and hidden sizes that are not multiples of the tile or vector widths, random lengths): every output and gradient
-// within 2e-5 * max(1, the largest |value| of that array). For the js project this compares js with itself.
+// within 2e-5 * max(1, the largest |value| of that array). The js project runs only the accumulation test: comparing
+// js with itself could not fail.
 import { describe, expect, test } from 'vitest';
 import { backend } from '../../src/backend/index.js';
 import { createJsBackend } from '../../src/backend/js/index.js';
@@ -17,7 +18,7 @@ function compare(name: string, a: Float32Array, b: Float32Array) {
   for (let i = 0; i < b.length; i++) scale = Math.max(scale, Math.abs(b[i]));
   let worst = 0;
   for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]) / (2e-5 * scale));
-  expect({ name, ratio: worst }).toEqual({ name, ratio: expect.toSatisfy((v: number) => v <= 1) });
+  expect(worst, `${name}: worst error / bound`).toBeLessThanOrEqual(1);
 }
 
 function problem(cell: Cell, T: number, B: number, I: number, H: number, seed: number) {
@@ -82,7 +83,7 @@ describe('agrees with the pure-TypeScript cells', () => {
     shapes.map((s, k) => [`${cell} T=${s[0]} B=${s[1]} I=${s[2]} H=${s[3]}`, cell, s, 10 * c + k] as const),
   );
 
-  test.each(cases)('%s', (_, cell, [T, B, I, H], seed) => {
+  test.skipIf(backend.name === 'js').each(cases)('%s', (_, cell, [T, B, I, H], seed) => {
     const p = problem(cell, T, B, I, H, seed);
     const ours = run(backend, cell, p);
     const reference = run(js, cell, p);
