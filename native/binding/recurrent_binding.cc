@@ -6,9 +6,11 @@
 // semantics: native/rnn/recurrent.h.
 #include <functional>
 #include <initializer_list>
+#include <memory>
 #include <new>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "binding/args.h"
 #include "binding/bindings.h"
@@ -117,12 +119,24 @@ rnn::Activation activation(const Fields& f, bool backward) {
 // pointers it holds belong to the call object's typed arrays, which the caller keeps alive until it has run.
 using Work = std::function<void(const Job&)>;
 
+// The Work for the kernel arguments `a`. Lengths given as a plain array are a copy that lives in the Fields they were
+// read with, so the Work keeps its own copy of them.
+template <class A, class Kernel>
+Work make_work(A a, Kernel kernel) {
+  std::shared_ptr<std::vector<int32_t>> lengths;
+  if (a.lengths != nullptr) {
+    lengths = std::make_shared<std::vector<int32_t>>(a.lengths, a.lengths + a.d.B);
+    a.lengths = lengths->data();
+  }
+  return [a, lengths, kernel](const Job& job) { kernel(job, a); };
+}
+
 Work read_rnn_forward(const Fields& f) {
   rnn::RnnForward a{};
   const Common c = read_common(f, 1);
   a.act = activation(f, /*backward=*/false);
   read_forward(f, c, &a);
-  return [a](const Job& job) { kernels_for(job.isa).rnn_forward(job, a); };
+  return make_work(a, [](const Job& job, const auto& args) { kernels_for(job.isa).rnn_forward(job, args); });
 }
 
 Work read_rnn_backward(const Fields& f) {
@@ -130,7 +144,7 @@ Work read_rnn_backward(const Fields& f) {
   const Common c = read_common(f, 1, /*backward=*/true);
   a.act = activation(f, /*backward=*/true);
   read_backward(f, c, &a);
-  return [a](const Job& job) { kernels_for(job.isa).rnn_backward(job, a); };
+  return make_work(a, [](const Job& job, const auto& args) { kernels_for(job.isa).rnn_backward(job, args); });
 }
 
 Work read_lstm_forward(const Fields& f) {
@@ -141,7 +155,7 @@ Work read_lstm_forward(const Fields& f) {
   a.c_n = f.output("cT", c.BH, "B*H");
   a.gates = f.output("gates", 4 * c.TBH, "T*B*4*H");
   a.c = f.output("c", c.TBH + c.BH, "(T+1)*B*H");
-  return [a](const Job& job) { kernels_for(job.isa).lstm_forward(job, a); };
+  return make_work(a, [](const Job& job, const auto& args) { kernels_for(job.isa).lstm_forward(job, args); });
 }
 
 Work read_lstm_backward(const Fields& f) {
@@ -152,7 +166,7 @@ Work read_lstm_backward(const Fields& f) {
   a.c = f.output({"c", "saved.c"}, c.TBH + c.BH, "(T+1)*B*H");
   a.dc_n = f.input("dcT", c.BH, "B*H", /*optional=*/true);
   a.dc0 = f.output("dc0", c.BH, "B*H");
-  return [a](const Job& job) { kernels_for(job.isa).lstm_backward(job, a); };
+  return make_work(a, [](const Job& job, const auto& args) { kernels_for(job.isa).lstm_backward(job, args); });
 }
 
 Work read_gru_forward(const Fields& f) {
@@ -162,7 +176,7 @@ Work read_gru_forward(const Fields& f) {
   read_forward(f, c, &a);
   a.gates = f.output("gates", 3 * c.TBH, "T*B*3*H");
   a.hn = f.output("hn", c.TBH, "T*B*H");
-  return [a](const Job& job) { kernels_for(job.isa).gru_forward(job, a); };
+  return make_work(a, [](const Job& job, const auto& args) { kernels_for(job.isa).gru_forward(job, args); });
 }
 
 Work read_gru_backward(const Fields& f) {
@@ -172,7 +186,7 @@ Work read_gru_backward(const Fields& f) {
   read_backward(f, c, &a);
   a.gates = f.output({"gates", "saved.gates"}, 3 * c.TBH, "T*B*3*H");
   a.hn = f.output({"hn", "saved.hn"}, c.TBH, "T*B*H");
-  return [a](const Job& job) { kernels_for(job.isa).gru_backward(job, a); };
+  return make_work(a, [](const Job& job, const auto& args) { kernels_for(job.isa).gru_backward(job, args); });
 }
 
 // Runs a recurrent call on the calling thread.
@@ -259,11 +273,6 @@ Napi::Value RecurrentAsync(const Napi::CallbackInfo& info) {
     return promise;
   }
   args.range_error("op", expected, info[1]);
-=======
-  a.gates = f.output({"gates", "saved.gates"}, 3 * c.TBH, "T*B*3*H");
-  a.hn = f.output({"hn", "saved.hn"}, c.TBH, "T*B*H");
-  return run(info, "gruBackward", [&](const Job& job) { kernels_for(job.isa).gru_backward(job, a); });
->>>>>>> main
 }
 
 }  // namespace sg::binding
