@@ -41,4 +41,13 @@
   X(mergeBackward, MergeBackward)           \
   X(multiply, Multiply)                     \
   X(gather, Gather)                         \
-  X(firstNonFinite, FirstNonFinite)
+  X(firstNonFinite, FirstNonFinite)         \
+  /* optim_binding.cc */                    \
+  X(sgdUpdate, SgdUpdate)                   \
+  X(adamUpdate, AdamUpdate)                 \
+  X(rmspropUpdate, RmspropUpdate)           \
+  X(adagradUpdate, AdagradUpdate)           \
+  X(normPartial, NormPartial)               \
+  X(allFinite, AllFinite)                   \
+  X(scaleInPlace, ScaleInPlace)             \
+  X(clampInPlace, ClampInPlace)

@@ -4,6 +4,7 @@
 // The order of the includes matters: the vector type and math first, then the kernels that use them.
 using namespace ::sg::ops;
 using namespace ::sg::rnn;
+using namespace ::sg::optim;
 
 // clang-format off
 #include "simd/vec-inl.h"
@@ -13,6 +14,8 @@ using namespace ::sg::rnn;
 #include "rnn/rnn-inl.h"
 #include "rnn/lstm-inl.h"
 #include "rnn/gru-inl.h"
+#include "optim/update-inl.h"
+#include "optim/norms-inl.h"
 // clang-format on
 
 // clang-format off
@@ -21,5 +24,7 @@ const ::sg::Kernels kernels = {
     pointwise,                                                                          // ops/
     activation_rows_forward, activation_rows_backward,                                  // ops/activation-inl.h
     layer_norm_rows_forward, layer_norm_rows_backward,                                  // ops/layer_norm-inl.h
+    sgd_update, adam_update, rmsprop_update, adagrad_update,                            // optim/: updates
+    norm_partial, all_finite, scale_in_place, clamp_in_place,                           // optim/: clipping
 };
 // clang-format on

@@ -10,6 +10,7 @@
 #include "cpu/isa.h"
 #include "ops/layers.h"
 #include "ops/ops.h"
+#include "optim/optim.h"
 #include "rnn/recurrent.h"
 #include "runtime.h"
 
@@ -33,6 +34,18 @@ struct Kernels {
                              int64_t N, int64_t C, float eps);
   void (*layer_norm_backward)(const float* x, const float* gamma, const float* mean, const float* rstd, const float* dy,
                               float* dx, int64_t N, int64_t C);
+  // optim/: one fused optimizer update of one parameter of n floats, and the passes of gradient clipping
+  // (optim/optim.h; bodies in optim/update-inl.h and optim/norms-inl.h)
+  void (*sgd_update)(const optim::SgdStep&, float* param, const float* grad, float* buf, int64_t n);
+  void (*adam_update)(const optim::AdamStep&, float* param, const float* grad, float* exp_avg, float* exp_avg_sq,
+                      float* max_exp_avg_sq, int64_t n);
+  void (*rmsprop_update)(const optim::RmspropStep&, float* param, const float* grad, float* square_avg, float* grad_avg,
+                         float* buf, int64_t n);
+  void (*adagrad_update)(const optim::AdagradStep&, float* param, const float* grad, float* sum, int64_t n);
+  double (*norm_partial)(optim::NormOrd ord, const float* x, int64_t n);
+  bool (*all_finite)(const float* x, int64_t n);
+  void (*scale_in_place)(float* x, int64_t n, float s);
+  void (*clamp_in_place)(float* x, int64_t n, float c);
 };
 
 // The table for `isa`; the scalar one if this build has none for it (the Runtime only picks supported ISAs).

@@ -31,6 +31,14 @@ export const backendOps = [
   'multiply',
   'gather',
   'firstNonFinite',
+  'sgdUpdate',
+  'adamUpdate',
+  'rmspropUpdate',
+  'adagradUpdate',
+  'normPartial',
+  'allFinite',
+  'scaleInPlace',
+  'clampInPlace',
 ] as const;
 
 export type BackendOp = (typeof backendOps)[number];

@@ -239,6 +239,79 @@ export interface Backend {
   ): void;
   /** The index of the first NaN or +-Infinity, or -1. */
   firstNonFinite(x: Float32Array): number;
+  /**
+   * One fused optimizer update of one parameter (torch.optim.SGD, Adam/AdamW, RMSprop, Adagrad), see
+   * native/optim/update-inl.h and src/backend/js/optim.ts. State arrays have param's length; the last four
+   * arguments prepare the gradient: clamp(grad * gradScale, -clipValue, clipValue), negated to maximize, plus
+   * weightDecay * param.
+   */
+  sgdUpdate(
+    param: Float32Array,
+    grad: Float32Array,
+    buf: Float32Array | null,
+    lr: number,
+    momentum: number,
+    dampening: number,
+    nesterov: boolean,
+    firstStep: boolean,
+    weightDecay: number,
+    maximize: boolean,
+    gradScale: number,
+    clipValue: number,
+  ): void;
+  adamUpdate(
+    param: Float32Array,
+    grad: Float32Array,
+    expAvg: Float32Array,
+    expAvgSq: Float32Array,
+    maxExpAvgSq: Float32Array | null,
+    lr: number,
+    beta1: number,
+    beta2: number,
+    eps: number,
+    decoupledDecay: number,
+    step: number,
+    weightDecay: number,
+    maximize: boolean,
+    gradScale: number,
+    clipValue: number,
+  ): void;
+  rmspropUpdate(
+    param: Float32Array,
+    grad: Float32Array,
+    squareAvg: Float32Array,
+    gradAvg: Float32Array | null,
+    buf: Float32Array | null,
+    lr: number,
+    alpha: number,
+    eps: number,
+    momentum: number,
+    weightDecay: number,
+    maximize: boolean,
+    gradScale: number,
+    clipValue: number,
+  ): void;
+  adagradUpdate(
+    param: Float32Array,
+    grad: Float32Array,
+    sum: Float32Array,
+    lr: number,
+    lrDecay: number,
+    eps: number,
+    step: number,
+    weightDecay: number,
+    maximize: boolean,
+    gradScale: number,
+    clipValue: number,
+  ): void;
+  /** sum |x| (ord 1), sum x^2 (ord 2) or max |x| (ord Infinity), in float64; NaN if any element is NaN. */
+  normPartial(x: Float32Array, ord: 1 | 2 | number): number;
+  /** Whether every element is finite. */
+  allFinite(x: Float32Array): boolean;
+  /** x *= s, in float32. */
+  scaleInPlace(x: Float32Array, s: number): void;
+  /** x = clamp(x, -c, c); NaN stays NaN. */
+  clampInPlace(x: Float32Array, c: number): void;
 }
 
 /** Any call object of the recurrent ops. */

@@ -7,6 +7,8 @@
 // to the event loop between batches, so that a server stays responsive while it trains (see README, "fit and the
 // event loop").
 import { backend } from '../backend/index.js';
+import { Adagrad, Adam, AdamW, RMSprop, SGD } from '../optim/index.js';
+import type { Parameter as OptimizerParameter } from '../optim/index.js';
 import { Layer, type Parameter, type Shape, formatShape, isSequence } from '../layers/layer.js';
 import { layerFromConfig } from '../layers/registry.js';
 import { RecurrentLayer } from '../layers/recurrent.js';
@@ -25,10 +27,12 @@ import { Random } from './random.js';
 
 /** What compile needs of an optimizer (src/optim/): parameter groups it updates, and a step. */
 export interface OptimizerLike {
-  paramGroups: { params: Parameter[] }[];
-  addParamGroup(group: { params: Parameter[] }): void;
+  paramGroups: { params: OptimizerParameter[] }[];
+  addParamGroup(group: { params: OptimizerParameter[] }): void;
   step(): void;
   zeroGrad?(): void;
+  /** 'skip': a non-finite gradient (or loss) skips the update instead of stopping fit. Default 'error'. */
+  nonFinite?: 'error' | 'skip';
 }
 
 export interface SequentialOptions {
@@ -113,6 +117,8 @@ export class Sequential {
   private optimizer: OptimizerLike | null = null;
   private compileSpec: { loss: LossSpec; metrics: string[] } | null = null;
   private fitCount = 0;
+  /** Batches whose loss was not finite, skipped under the optimizer's nonFinite: 'skip' policy. */
+  skippedBatches = 0;
   private stepCount = 0;
   private busy = false;
   private readonly names = new Set<string>();
@@ -276,7 +282,7 @@ export class Sequential {
     const bound = opt.paramGroups.flatMap((g) => g.params);
     if (bound.length === 0) {
       opt.addParamGroup({ params });
-    } else if (bound.length !== params.length || bound.some((p) => !params.includes(p))) {
+    } else if (bound.length !== params.length || bound.some((p) => !params.includes(p as Parameter))) {
       throw rangeError(fn, 'optimizer', "one constructed without parameters, or with exactly this model's parameters()", 'an optimizer bound to other parameters');
     }
     return opt;
@@ -445,6 +451,7 @@ export class Sequential {
       this.zeroGrad();
       engine.forward(ws);
       const value = this.checkedLoss(fn, ws, loss, -1, -1);
+      if (Number.isNaN(value)) return { loss: NaN };
       engine.backward(ws, engine.fuses(loss));
       this.finishStep(fn, ws, value, -1, -1, totals, null);
       return this.logsOf(totals, '');
@@ -462,6 +469,10 @@ export class Sequential {
     const engine = this.getEngine();
     const value = engine.loss(ws, loss, true);
     if (Number.isFinite(value)) return value;
+    if (this.optimizer?.nonFinite === 'skip') {
+      this.skippedBatches++;
+      return NaN; // the caller skips the backward pass and the step
+    }
     const where = this.stepText(epoch, batch);
     const bad = engine.firstNonFiniteOutput(ws);
     let origin = 'from finite outputs (the targets, or the loss overflowed)';
@@ -484,6 +495,10 @@ export class Sequential {
     for (let i = this.layers.length - 1; i >= 0; i--) {
       for (const p of this.layers[i].parameters()) {
         const at = firstNonFinite(p.grad);
+        if (at >= 0 && this.optimizer?.nonFinite === 'skip') {
+          this.optimizer.step(); // skips the update, and counts it in optimizer.skippedSteps
+          return;
+        }
         if (at >= 0) {
           throw new RangeError(
             `${fn}: the gradient of ${p.name} (layer '${this.layers[i].name}') holds ${describe(p.grad[at])} at index ${at} at ${this.stepText(epoch, batch)}; no weight was changed`,
@@ -569,8 +584,10 @@ export class Sequential {
           this.zeroGrad();
           await engine.forwardAwaiting(ws, ASYNC_MIN_FLOPS);
           const value = this.checkedLoss(fn, ws, loss, epoch, b);
-          await engine.backwardAwaiting(ws, fused, ASYNC_MIN_FLOPS);
-          this.finishStep(fn, ws, value, epoch, b, totals, callbacks);
+          if (!Number.isNaN(value)) {
+            await engine.backwardAwaiting(ws, fused, ASYNC_MIN_FLOPS);
+            this.finishStep(fn, ws, value, epoch, b, totals, callbacks);
+          }
           await callbacks.call('onBatchEnd', b, this.logsOf(totals, ''));
           if (performance.now() - lastYield > YIELD_EVERY_MS) {
             await yieldToEventLoop();
@@ -642,8 +659,10 @@ export class Sequential {
           this.zeroGrad();
           await engine.forwardAwaiting(ws, ASYNC_MIN_FLOPS);
           const value = this.checkedLoss(fn, ws, loss, epoch, b);
-          await engine.backwardAwaiting(ws, engine.fuses(loss), ASYNC_MIN_FLOPS);
-          this.finishStep(fn, ws, value, epoch, b, totals, callbacks);
+          if (!Number.isNaN(value)) {
+            await engine.backwardAwaiting(ws, engine.fuses(loss), ASYNC_MIN_FLOPS);
+            this.finishStep(fn, ws, value, epoch, b, totals, callbacks);
+          }
           await callbacks.call('onBatchEnd', b, this.logsOf(totals, ''));
           b++;
           if (this.stopTraining) break;
@@ -707,8 +726,14 @@ function checkCallbacks(fn: string, value: unknown): Callback[] {
   return value as Callback[];
 }
 
-/** Optimizers compile accepts by name ('adam', 'sgd', ...), each constructed with its defaults. */
-export const optimizerFactories: Record<string, () => OptimizerLike> = {};
+/** Optimizers compile accepts by name, each constructed with its own defaults (PyTorch's). */
+const optimizerFactories: Record<string, () => OptimizerLike> = {
+  sgd: () => new SGD(),
+  adam: () => new Adam(),
+  adamw: () => new AdamW(),
+  rmsprop: () => new RMSprop(),
+  adagrad: () => new Adagrad(),
+};
 
 /** sequential(layers, options): a Sequential model. */
 export function sequential(layers: Layer[] = [], options?: SequentialOptions): Sequential {

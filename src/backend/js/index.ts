@@ -5,6 +5,16 @@ import { affine, columnExtrema, columnMoments, findInfinite } from './columns.js
 import { gruBackward, gruForward } from './gru.js';
 import * as layerOps from './layers.js';
 import { lstmBackward, lstmForward } from './lstm.js';
+import {
+  adagradUpdate,
+  adamUpdate,
+  allFinite,
+  clampInPlace,
+  normPartial,
+  rmspropUpdate,
+  scaleInPlace,
+  sgdUpdate,
+} from './optim.js';
 import { pointwise } from './pointwise.js';
 import { rnnBackward, rnnForward } from './rnn.js';
 import { sgemm } from './sgemm.js';
@@ -52,5 +62,13 @@ export function createJsBackend(version: string, cores: number, fallbackReason: 
     multiply: layerOps.multiply,
     gather: layerOps.gather,
     firstNonFinite: layerOps.firstNonFinite,
+    sgdUpdate,
+    adamUpdate,
+    rmspropUpdate,
+    adagradUpdate,
+    normPartial,
+    allFinite,
+    scaleInPlace,
+    clampInPlace,
   };
 }
