@@ -52,7 +52,14 @@ export class ActivationLayer extends Layer<ActivationState> {
     return s.y;
   }
 
-  backward(_pass: Pass, x: Float32Array, dy: Float32Array, s: ActivationState, needDx: boolean, logitGrad: boolean): Float32Array | null {
+  backward(
+    _pass: Pass,
+    x: Float32Array,
+    dy: Float32Array,
+    s: ActivationState,
+    needDx: boolean,
+    logitGrad: boolean,
+  ): Float32Array | null {
     if (!needDx) return null;
     if (logitGrad) return dy; // a fused loss already gives the gradient of this layer's input
     const a = this.activation;

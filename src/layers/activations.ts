@@ -14,7 +14,8 @@ import { ACTIVATION_CODES, type ActivationKind } from '../backend/layer-codes.js
 import { suggest } from '../model/initializers.js';
 import { checkChoice, checkFinite, checkOptions, rangeError, typeError } from '../validate.js';
 
-export type ActivationName = 'linear' | 'sigmoid' | 'tanh' | 'relu' | 'leakyRelu' | 'elu' | 'gelu' | 'softplus' | 'softmax';
+export type ActivationName =
+  'linear' | 'sigmoid' | 'tanh' | 'relu' | 'leakyRelu' | 'elu' | 'gelu' | 'softplus' | 'softmax';
 
 /** An activation option: its name, or { name, ...its parameters }. */
 export type ActivationSpec =
@@ -35,7 +36,17 @@ export interface Activation {
   spec: ActivationSpec;
 }
 
-const NAMES: readonly ActivationName[] = ['linear', 'sigmoid', 'tanh', 'relu', 'leakyRelu', 'elu', 'gelu', 'softplus', 'softmax'];
+const NAMES: readonly ActivationName[] = [
+  'linear',
+  'sigmoid',
+  'tanh',
+  'relu',
+  'leakyRelu',
+  'elu',
+  'gelu',
+  'softplus',
+  'softmax',
+];
 const PARAMETERS: Record<ActivationName, readonly string[]> = {
   linear: [],
   sigmoid: [],
@@ -58,8 +69,12 @@ export function resolveActivation(fn: string, name: string, value: unknown): Act
     throw rangeError(fn, name, `one of ${NAMES.join(', ')}`, suggest(String(given), NAMES));
   }
   const activation = given as ActivationName;
-  const o = checkOptions<Record<string, unknown>>(fn, spec, ['name', ...PARAMETERS[activation]]) as Record<string, unknown>;
-  const number = (key: string, fallback: number) => (o[key] === undefined ? fallback : checkFinite(fn, `${name}.${key}`, o[key]));
+  const o = checkOptions<Record<string, unknown>>(fn, spec, ['name', ...PARAMETERS[activation]]) as Record<
+    string,
+    unknown
+  >;
+  const number = (key: string, fallback: number) =>
+    o[key] === undefined ? fallback : checkFinite(fn, `${name}.${key}`, o[key]);
   let kind: ActivationKind = activation;
   let [param1, param2] = [0, 0];
   if (activation === 'leakyRelu') param1 = number('negativeSlope', 0.01);

@@ -8,7 +8,6 @@ import { type Activation, type ActivationSpec, resolveActivation } from './activ
 import {
   type BuildContext,
   Layer,
- 
   type Parameter,
   type Pass,
   type Shape,
@@ -52,13 +51,21 @@ export class Dense extends Layer<DenseState> {
   private inFeatures = 0;
 
   constructor(options: DenseOptions) {
-    const o = layerOptions<DenseOptions>(FN, options, ['units', 'activation', 'useBias', 'kernelInitializer', 'biasInitializer']);
+    const o = layerOptions<DenseOptions>(FN, options, [
+      'units',
+      'activation',
+      'useBias',
+      'kernelInitializer',
+      'biasInitializer',
+    ]);
     super(FN, o);
     this.units = checkUnits(FN, 'units', o.units);
     this.activation = resolveActivation(FN, 'activation', o.activation ?? 'linear');
     this.useBias = o.useBias === undefined ? true : checkBoolean(FN, 'useBias', o.useBias);
-    this.kernelInitializer = o.kernelInitializer === undefined ? null : checkInitializer(FN, 'kernelInitializer', o.kernelInitializer);
-    this.biasInitializer = o.biasInitializer === undefined ? null : checkInitializer(FN, 'biasInitializer', o.biasInitializer);
+    this.kernelInitializer =
+      o.kernelInitializer === undefined ? null : checkInitializer(FN, 'kernelInitializer', o.kernelInitializer);
+    this.biasInitializer =
+      o.biasInitializer === undefined ? null : checkInitializer(FN, 'biasInitializer', o.biasInitializer);
   }
 
   get defaultName(): string {
@@ -70,9 +77,21 @@ export class Dense extends Layer<DenseState> {
     this.inFeatures = I;
     const keras = ctx.initializers === 'keras';
     const target = { fanIn: I, fanOut: this.units, pytorchBound: 1 / Math.sqrt(I) };
-    this.weight = this.addParam('weight', [this.units, I], this.kernelInitializer ?? (keras ? 'glorotUniform' : 'pytorchDefault'), target, ctx);
+    this.weight = this.addParam(
+      'weight',
+      [this.units, I],
+      this.kernelInitializer ?? (keras ? 'glorotUniform' : 'pytorchDefault'),
+      target,
+      ctx,
+    );
     if (this.useBias) {
-      this.bias = this.addParam('bias', [this.units], this.biasInitializer ?? (keras ? 'zeros' : 'pytorchDefault'), target, ctx);
+      this.bias = this.addParam(
+        'bias',
+        [this.units],
+        this.biasInitializer ?? (keras ? 'zeros' : 'pytorchDefault'),
+        target,
+        ctx,
+      );
     }
     return isSequence(input) ? [input[0], this.units] : [this.units];
   }
@@ -92,16 +111,51 @@ export class Dense extends Layer<DenseState> {
 
   forward(_pass: Pass, x: Float32Array, s: DenseState): Float32Array {
     const a = this.activation;
-    backend.denseForward(a.code, a.param1, a.param2, x, this.weight.value, this.bias?.value ?? null, s.z, s.y, s.rows, this.inFeatures, this.units);
+    backend.denseForward(
+      a.code,
+      a.param1,
+      a.param2,
+      x,
+      this.weight.value,
+      this.bias?.value ?? null,
+      s.z,
+      s.y,
+      s.rows,
+      this.inFeatures,
+      this.units,
+    );
     return s.y;
   }
 
-  backward(_pass: Pass, x: Float32Array, dy: Float32Array, s: DenseState, needDx: boolean, logitGrad: boolean): Float32Array | null {
+  backward(
+    _pass: Pass,
+    x: Float32Array,
+    dy: Float32Array,
+    s: DenseState,
+    needDx: boolean,
+    logitGrad: boolean,
+  ): Float32Array | null {
     const a = this.activation;
     const code = logitGrad ? 0 : a.code; // a fused loss gives the gradient of z itself
     const dz = code === 0 ? dy : (s.dz as Float32Array);
     const dx = needDx ? s.dx : null;
-    backend.denseBackward(code, a.param1, a.param2, x, this.weight.value, s.z, s.y, dy, dz, dx, this.weight.grad, this.bias?.grad ?? null, s.rows, this.inFeatures, this.units);
+    backend.denseBackward(
+      code,
+      a.param1,
+      a.param2,
+      x,
+      this.weight.value,
+      s.z,
+      s.y,
+      dy,
+      dz,
+      dx,
+      this.weight.grad,
+      this.bias?.grad ?? null,
+      s.rows,
+      this.inFeatures,
+      this.units,
+    );
     return dx;
   }
 

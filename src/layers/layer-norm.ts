@@ -4,7 +4,16 @@
 import { backend } from '../backend/index.js';
 import { type InitializerSpec, checkInitializer } from '../model/initializers.js';
 import { checkBoolean, checkFinite, rangeError } from '../validate.js';
-import { type BuildContext, Layer, type Parameter, type Pass, type Shape, featuresOf, isSequence, layerOptions } from './layer.js';
+import {
+  type BuildContext,
+  Layer,
+  type Parameter,
+  type Pass,
+  type Shape,
+  featuresOf,
+  isSequence,
+  layerOptions,
+} from './layer.js';
 
 export interface LayerNormOptions {
   /** Added to the variance; default 1e-5. */
@@ -41,14 +50,22 @@ export class LayerNorm extends Layer<LayerNormState> {
   private features = 0;
 
   constructor(options: LayerNormOptions = {}) {
-    const o = layerOptions<LayerNormOptions>(FN, options, ['epsilon', 'scale', 'center', 'gammaInitializer', 'betaInitializer']);
+    const o = layerOptions<LayerNormOptions>(FN, options, [
+      'epsilon',
+      'scale',
+      'center',
+      'gammaInitializer',
+      'betaInitializer',
+    ]);
     super(FN, o);
     this.epsilon = o.epsilon === undefined ? 1e-5 : checkFinite(FN, 'epsilon', o.epsilon);
     if (!(this.epsilon > 0)) throw rangeError(FN, 'epsilon', 'a positive number', String(this.epsilon));
     this.scale = o.scale === undefined ? true : checkBoolean(FN, 'scale', o.scale);
     this.center = o.center === undefined ? true : checkBoolean(FN, 'center', o.center);
-    this.gammaInitializer = o.gammaInitializer === undefined ? 'ones' : checkInitializer(FN, 'gammaInitializer', o.gammaInitializer);
-    this.betaInitializer = o.betaInitializer === undefined ? 'zeros' : checkInitializer(FN, 'betaInitializer', o.betaInitializer);
+    this.gammaInitializer =
+      o.gammaInitializer === undefined ? 'ones' : checkInitializer(FN, 'gammaInitializer', o.gammaInitializer);
+    this.betaInitializer =
+      o.betaInitializer === undefined ? 'zeros' : checkInitializer(FN, 'betaInitializer', o.betaInitializer);
   }
 
   get defaultName(): string {
@@ -67,21 +84,54 @@ export class LayerNorm extends Layer<LayerNormState> {
   allocate(B: number, T: number, training: boolean): LayerNormState {
     const rows = isSequence(this.inputShapeBuilt) ? T * B : B;
     const n = rows * this.features;
-    return { rows, y: new Float32Array(n), mean: new Float32Array(rows), rstd: new Float32Array(rows), dx: training ? new Float32Array(n) : null };
+    return {
+      rows,
+      y: new Float32Array(n),
+      mean: new Float32Array(rows),
+      rstd: new Float32Array(rows),
+      dx: training ? new Float32Array(n) : null,
+    };
   }
 
   forward(_pass: Pass, x: Float32Array, s: LayerNormState): Float32Array {
-    backend.layerNormForward(x, this.weight?.value ?? null, this.bias?.value ?? null, s.y, s.mean, s.rstd, s.rows, this.features, this.epsilon);
+    backend.layerNormForward(
+      x,
+      this.weight?.value ?? null,
+      this.bias?.value ?? null,
+      s.y,
+      s.mean,
+      s.rstd,
+      s.rows,
+      this.features,
+      this.epsilon,
+    );
     return s.y;
   }
 
   backward(_pass: Pass, x: Float32Array, dy: Float32Array, s: LayerNormState): Float32Array | null {
     const dx = s.dx as Float32Array; // the parameter gradients need the pass even when dx is not wanted
-    backend.layerNormBackward(x, this.weight?.value ?? null, s.mean, s.rstd, dy, dx, this.weight?.grad ?? null, this.bias?.grad ?? null, s.rows, this.features);
+    backend.layerNormBackward(
+      x,
+      this.weight?.value ?? null,
+      s.mean,
+      s.rstd,
+      dy,
+      dx,
+      this.weight?.grad ?? null,
+      this.bias?.grad ?? null,
+      s.rows,
+      this.features,
+    );
     return dx;
   }
 
   protected layerConfig(): Record<string, unknown> {
-    return { epsilon: this.epsilon, scale: this.scale, center: this.center, gammaInitializer: this.gammaInitializer, betaInitializer: this.betaInitializer };
+    return {
+      epsilon: this.epsilon,
+      scale: this.scale,
+      center: this.center,
+      gammaInitializer: this.gammaInitializer,
+      betaInitializer: this.betaInitializer,
+    };
   }
 }

@@ -116,7 +116,14 @@ export abstract class Layer<State = unknown> {
    * Adds the parameter gradients and returns dL/dx (or null when !needDx). With `logitGrad`, dy is the gradient
    * with respect to the pre-activation output (a loss fused with this layer's final sigmoid or softmax).
    */
-  abstract backward(pass: Pass, x: Float32Array, dy: Float32Array, s: State, needDx: boolean, logitGrad: boolean): Float32Array | null;
+  abstract backward(
+    pass: Pass,
+    x: Float32Array,
+    dy: Float32Array,
+    s: State,
+    needDx: boolean,
+    logitGrad: boolean,
+  ): Float32Array | null;
 
   /** The final activation a crossentropy loss can fuse with ('sigmoid' or 'softmax'), or null. */
   finalActivation(): string | null {
@@ -144,9 +151,20 @@ export abstract class Layer<State = unknown> {
   }
 
   /** Creates a parameter `<layer name>.<local>` and fills it with `init`. */
-  protected addParam(local: string, shape: number[], init: InitializerSpec, target: Omit<InitTarget, 'shape'>, ctx: BuildContext): Parameter {
+  protected addParam(
+    local: string,
+    shape: number[],
+    init: InitializerSpec,
+    target: Omit<InitTarget, 'shape'>,
+    ctx: BuildContext,
+  ): Parameter {
     const size = shape.reduce((a, b) => a * b, 1);
-    const p: Parameter = { name: `${this.name}.${local}`, shape, value: new Float32Array(size), grad: new Float32Array(size) };
+    const p: Parameter = {
+      name: `${this.name}.${local}`,
+      shape,
+      value: new Float32Array(size),
+      grad: new Float32Array(size),
+    };
     initialize(init, { shape, ...target }, ctx.random, p.value);
     this.params.push(p);
     return p;
@@ -156,7 +174,13 @@ export abstract class Layer<State = unknown> {
 /** A layer whose passes include recurrent kernel calls: written as generators so that fit can await them. */
 export abstract class KernelLayer<State = unknown> extends Layer<State> {
   abstract forwardSteps(pass: Pass, x: Float32Array, s: State): Generator<KernelCall, Float32Array, void>;
-  abstract backwardSteps(pass: Pass, x: Float32Array, dy: Float32Array, s: State, needDx: boolean): Generator<KernelCall, Float32Array | null, void>;
+  abstract backwardSteps(
+    pass: Pass,
+    x: Float32Array,
+    dy: Float32Array,
+    s: State,
+    needDx: boolean,
+  ): Generator<KernelCall, Float32Array | null, void>;
 
   forward(pass: Pass, x: Float32Array, s: State): Float32Array {
     return runNow(this.forwardSteps(pass, x, s));
@@ -224,7 +248,12 @@ export function checkUnits(fn: string, name: string, value: unknown): number {
 /** Throws unless `input` is a sequence shape (for recurrent layers) and returns its features. */
 export function sequenceFeatures(fn: string, input: Shape): number {
   if (!isSequence(input)) {
-    throw rangeError(fn, 'input', 'a sequence [timeSteps, features] (give inputShape: [T, F])', `shape [${input.join(', ')}]`);
+    throw rangeError(
+      fn,
+      'input',
+      'a sequence [timeSteps, features] (give inputShape: [T, F])',
+      `shape [${input.join(', ')}]`,
+    );
   }
   return featuresOf(input);
 }

@@ -172,8 +172,20 @@ export abstract class RecurrentLayer extends KernelLayer<RecurrentState> {
     const biasInit = this.biasInitializer ?? (keras ? 'zeros' : 'pytorchDefault');
     const suffixes = this.bidirectional ? ['_l0', '_l0_reverse'] : ['_l0'];
     this.directions = suffixes.map((suffix, d) => {
-      const wIh = this.addParam(`weight_ih${suffix}`, [G * H, I], kernel, { fanIn: I, fanOut: G * H, pytorchBound: bound }, ctx);
-      const wHh = this.addParam(`weight_hh${suffix}`, [G * H, H], recurrent, { fanIn: H, fanOut: G * H, pytorchBound: bound }, ctx);
+      const wIh = this.addParam(
+        `weight_ih${suffix}`,
+        [G * H, I],
+        kernel,
+        { fanIn: I, fanOut: G * H, pytorchBound: bound },
+        ctx,
+      );
+      const wHh = this.addParam(
+        `weight_hh${suffix}`,
+        [G * H, H],
+        recurrent,
+        { fanIn: H, fanOut: G * H, pytorchBound: bound },
+        ctx,
+      );
       let bIh: Float32Array = new Float32Array(G * H);
       let bHh: Float32Array = new Float32Array(G * H);
       let gradBIh: Float32Array = new Float32Array(G * H); // without bias: gradients computed and dropped
@@ -288,7 +300,12 @@ export abstract class RecurrentLayer extends KernelLayer<RecurrentState> {
     return s.merged;
   }
 
-  *backwardSteps(pass: Pass, _x: Float32Array, dy: Float32Array, s: RecurrentState): Generator<KernelCall, Float32Array | null, void> {
+  *backwardSteps(
+    pass: Pass,
+    _x: Float32Array,
+    dy: Float32Array,
+    s: RecurrentState,
+  ): Generator<KernelCall, Float32Array | null, void> {
     const { T, B } = s;
     const H = this.units;
     const [, op] = OPS[this.cell];
@@ -297,7 +314,16 @@ export abstract class RecurrentLayer extends KernelLayer<RecurrentState> {
     if (s.merged && s.dA && s.dB) {
       const rows = this.returnSequences ? T * B : B;
       const out = (ds: DirectionState) => (this.returnSequences ? (ds.yAligned ?? ds.forward.y) : ds.forward.hT);
-      backend.mergeBackward(MERGE_CODES.indexOf(this.mergeMode), out(s.dirs[0]), out(s.dirs[1]), dy, s.dA, s.dB, rows, H);
+      backend.mergeBackward(
+        MERGE_CODES.indexOf(this.mergeMode),
+        out(s.dirs[0]),
+        out(s.dirs[1]),
+        dy,
+        s.dA,
+        s.dB,
+        rows,
+        H,
+      );
       grads = [s.dA, s.dB];
     }
     for (let d = 0; d < s.dirs.length; d++) {

@@ -31,7 +31,13 @@ export function layerFromConfig(where: string, value: unknown): Layer {
   }
   const { type, config } = value as { type: string; config?: unknown };
   const make = LAYER_TYPES[type];
-  if (!make) throw rangeError(fn, `${name}.type`, `one of ${Object.keys(LAYER_TYPES).join(', ')}`, suggest(type, Object.keys(LAYER_TYPES)));
+  if (!make)
+    throw rangeError(
+      fn,
+      `${name}.type`,
+      `one of ${Object.keys(LAYER_TYPES).join(', ')}`,
+      suggest(type, Object.keys(LAYER_TYPES)),
+    );
   return make((config ?? {}) as never);
 }
 
@@ -51,7 +57,8 @@ export const layers = {
   bidirectional(layer: RecurrentLayer, options: { mergeMode?: 'concat' | 'sum' | 'mul' | 'ave' } = {}): RecurrentLayer {
     const fn = 'layers.bidirectional';
     const make = layer && typeof layer === 'object' ? LAYER_TYPES[(layer as Layer).type] : undefined;
-    if (!make || !('bidirectional' in layer)) throw typeError(fn, 'layer', 'a recurrent layer (simpleRNN, lstm or gru)', layer);
+    if (!make || !('bidirectional' in layer))
+      throw typeError(fn, 'layer', 'a recurrent layer (simpleRNN, lstm or gru)', layer);
     if (layer.built) throw rangeError(fn, 'layer', 'a layer not yet in a model', `layer '${layer.name}'`);
     const config = { ...layer.getConfig(), bidirectional: true, ...options };
     if (config.name === '') delete config.name;

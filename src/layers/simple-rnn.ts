@@ -18,7 +18,10 @@ export class SimpleRnn extends RecurrentLayer {
 
   constructor(options: SimpleRnnOptions) {
     super(FN, options, ['activation']);
-    this.activation = options.activation === undefined ? 'tanh' : checkChoice(FN, 'activation', options.activation, ['tanh', 'relu'] as const);
+    this.activation =
+      options.activation === undefined
+        ? 'tanh'
+        : checkChoice(FN, 'activation', options.activation, ['tanh', 'relu'] as const);
   }
 
   get defaultName(): string {

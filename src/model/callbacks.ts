@@ -124,8 +124,10 @@ export class EarlyStopping implements Callback {
     const mode = o.mode === undefined ? 'auto' : checkChoice(fn, 'mode', o.mode, ['auto', 'min', 'max'] as const);
     this.mode = mode !== 'auto' ? mode : /acc/.test(this.monitor) ? 'max' : 'min';
     this.baseline = o.baseline === undefined ? null : checkFinite(fn, 'baseline', o.baseline);
-    this.restoreBestWeights = o.restoreBestWeights === undefined ? false : checkBoolean(fn, 'restoreBestWeights', o.restoreBestWeights);
-    this.startFromEpoch = o.startFromEpoch === undefined ? 0 : checkInteger(fn, 'startFromEpoch', o.startFromEpoch, 0, 1e9);
+    this.restoreBestWeights =
+      o.restoreBestWeights === undefined ? false : checkBoolean(fn, 'restoreBestWeights', o.restoreBestWeights);
+    this.startFromEpoch =
+      o.startFromEpoch === undefined ? 0 : checkInteger(fn, 'startFromEpoch', o.startFromEpoch, 0, 1e9);
   }
 
   setModel(model: CallbackModel): void {
@@ -229,7 +231,10 @@ export class ProgressLogger implements Callback {
   onBatchEnd(batch: number, logs: Logs): void {
     if (!this.bar) return;
     const seconds = (performance.now() - this.started) / 1000;
-    this.bar.update(batch + 1, { logs: formatLogs(logs), rate: seconds > 0 ? ((batch + 1) / seconds).toFixed(1) : '-' });
+    this.bar.update(batch + 1, {
+      logs: formatLogs(logs),
+      rate: seconds > 0 ? ((batch + 1) / seconds).toFixed(1) : '-',
+    });
   }
 
   onEpochEnd(epoch: number, logs: Logs): void {

@@ -46,7 +46,8 @@ export function readInput(fn: string, name: string, value: unknown): Dataset {
   }
   const bad = backend.firstNonFinite(data);
   if (bad >= 0) throw rangeError(fn, `${name}.data[${bad}]`, 'a finite number', describe(data[bad]));
-  const lengths = v.lengths === undefined || v.lengths === null ? null : readLengths(fn, `${name}.lengths`, v.lengths, shape);
+  const lengths =
+    v.lengths === undefined || v.lengths === null ? null : readLengths(fn, `${name}.lengths`, v.lengths, shape);
   return { data, shape, lengths };
 }
 
@@ -61,7 +62,8 @@ function checkShape(fn: string, name: string, shape: unknown, length: number): n
 }
 
 function readLengths(fn: string, name: string, value: unknown, shape: number[]): Int32Array {
-  if (shape.length !== 3) throw rangeError(fn, name, 'given only for sequences (N, T, F)', `data of shape [${shape.join(', ')}]`);
+  if (shape.length !== 3)
+    throw rangeError(fn, name, 'given only for sequences (N, T, F)', `data of shape [${shape.join(', ')}]`);
   const [N, T] = shape;
   const expected = `an Int32Array or array of ${N} integers in [0, ${T}]`;
   if (!(value instanceof Int32Array) && !Array.isArray(value)) throw typeError(fn, name, expected, value);

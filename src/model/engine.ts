@@ -106,7 +106,16 @@ export class Engine {
   /** Gathers examples order[start .. start+count) of x (and y) into the workspace. */
   load(ws: Workspace, x: Dataset, y: Dataset | null, order: Int32Array, start: number): void {
     const { B, T } = ws;
-    backend.gather(x.data, order, start, B, this.inputIsSequence ? T : 1, this.inputFeatures, ws.x, this.inputIsSequence);
+    backend.gather(
+      x.data,
+      order,
+      start,
+      B,
+      this.inputIsSequence ? T : 1,
+      this.inputFeatures,
+      ws.x,
+      this.inputIsSequence,
+    );
     if (x.lengths) {
       for (let i = 0; i < B; i++) ws.lengths[i] = x.lengths[order[start + i]];
       ws.pass.lengths = ws.lengths;
@@ -119,7 +128,8 @@ export class Engine {
     }
     if (ws.mask) {
       const lengths = ws.pass.lengths;
-      for (let t = 0; t < T; t++) for (let b = 0; b < B; b++) ws.mask[t * B + b] = lengths === null || t < lengths[b] ? 1 : 0;
+      for (let t = 0; t < T; t++)
+        for (let b = 0; b < B; b++) ws.mask[t * B + b] = lengths === null || t < lengths[b] ? 1 : 0;
     }
   }
 
@@ -190,7 +200,14 @@ export class Engine {
     let dy = ws.grad;
     for (let i = this.layers.length - 1; i >= 0; i--) {
       const input = i === 0 ? ws.x : ws.outs[i - 1];
-      const dx = this.layers[i].backward(ws.pass, input, dy, ws.states[i], i > 0, fused && i === this.layers.length - 1);
+      const dx = this.layers[i].backward(
+        ws.pass,
+        input,
+        dy,
+        ws.states[i],
+        i > 0,
+        fused && i === this.layers.length - 1,
+      );
       if (i > 0) dy = dx as Float32Array;
     }
   }

@@ -38,7 +38,15 @@ export type InitializerName =
 /** An initializer: its name, or { name, ...options } (constant: value; randomUniform: minval, maxval; ...). */
 export type InitializerSpec =
   | InitializerName
-  | { name: InitializerName; value?: number; minval?: number; maxval?: number; mean?: number; stddev?: number; gain?: number };
+  | {
+      name: InitializerName;
+      value?: number;
+      minval?: number;
+      maxval?: number;
+      mean?: number;
+      stddev?: number;
+      gain?: number;
+    };
 
 /** What an initializer knows about the weight it fills. */
 export interface InitTarget {
@@ -71,7 +79,7 @@ export const INITIALIZER_NAMES = Object.keys(OPTIONS) as InitializerName[];
 export function checkInitializer(fn: string, name: string, value: unknown): InitializerSpec {
   const spec = typeof value === 'string' ? { name: value } : value;
   if (typeof spec !== 'object' || spec === null || Array.isArray(spec)) {
-    throw typeError(fn, name, "an initializer name or { name, ...options }", value);
+    throw typeError(fn, name, 'an initializer name or { name, ...options }', value);
   }
   const initName = (spec as { name?: unknown }).name;
   if (typeof initName !== 'string' || !(initName in OPTIONS)) {

@@ -80,10 +80,16 @@ export function resolveLoss(fn: string, value: unknown): Loss {
     throw rangeError(fn, 'loss', `one of ${LOSS_NAMES.join(', ')}`, suggest(String(given), LOSS_NAMES));
   }
   const name = CANONICAL[given as LossName];
-  const allowed = ['name', 'reduction', ...(name === 'huber' ? ['delta'] : []), ...(name.endsWith('Crossentropy') ? ['fromLogits'] : [])];
+  const allowed = [
+    'name',
+    'reduction',
+    ...(name === 'huber' ? ['delta'] : []),
+    ...(name.endsWith('Crossentropy') ? ['fromLogits'] : []),
+  ];
   const o = checkOptions<{ fromLogits?: unknown; delta?: unknown; reduction?: unknown }>(fn, spec, allowed);
   const fromLogits = o.fromLogits === undefined ? false : checkBoolean(fn, 'loss.fromLogits', o.fromLogits);
-  const reduction = o.reduction === undefined ? 'mean' : checkChoice(fn, 'loss.reduction', o.reduction, ['mean', 'sum'] as const);
+  const reduction =
+    o.reduction === undefined ? 'mean' : checkChoice(fn, 'loss.reduction', o.reduction, ['mean', 'sum'] as const);
   let param = 0;
   if (name === 'huber') {
     param = o.delta === undefined ? 1 : checkFinite(fn, 'loss.delta', o.delta);
@@ -172,7 +178,10 @@ export function resolveMetrics(fn: string, value: unknown, loss: Loss, outputUni
     if (kind === 'sparseAccuracy' && !loss.sparse) {
       throw rangeError(fn, `metrics[${i}]`, 'used with sparseCategoricalCrossentropy (class-index targets)', `'${m}'`);
     }
-    if (loss.sparse && (kind === 'mae' || kind === 'mse' || kind === 'categoricalAccuracy' || kind === 'binaryAccuracy')) {
+    if (
+      loss.sparse &&
+      (kind === 'mae' || kind === 'mse' || kind === 'categoricalAccuracy' || kind === 'binaryAccuracy')
+    ) {
       throw rangeError(fn, `metrics[${i}]`, 'a metric that takes class-index targets (accuracy)', `'${m}'`);
     }
     const perRow = kind === 'categoricalAccuracy' || kind === 'sparseAccuracy';

@@ -56,7 +56,8 @@ export function orthonormalColumns(a: Float32Array, m: number, n: number): Float
     }
     // V (unit lower trapezoidal) and T (dlarft, forward and column-wise): T[0:j, j] = -tau_j T[0:j, 0:j] V^T v_j.
     const v = new Float32Array(rows * b);
-    for (let i = 0; i < rows; i++) for (let j = 0; j <= Math.min(i, b - 1); j++) v[i * b + j] = i === j ? 1 : p[i * b + j];
+    for (let i = 0; i < rows; i++)
+      for (let j = 0; j <= Math.min(i, b - 1); j++) v[i * b + j] = i === j ? 1 : p[i * b + j];
     const t64 = new Float64Array(b * b);
     for (let j = 0; j < b; j++) {
       t64[j * b + j] = tau[j];
@@ -89,7 +90,15 @@ export function orthonormalColumns(a: Float32Array, m: number, n: number): Float
 }
 
 // C[k:m, c0:c0+cols] = (I - V op(T) V^T) C[k:m, c0:c0+cols] for C with row stride ld, op(T) = T^T if `transposeT`.
-function applyBlock(panel: Panel, c: Float32Array, ld: number, m: number, c0: number, cols: number, transposeT: boolean) {
+function applyBlock(
+  panel: Panel,
+  c: Float32Array,
+  ld: number,
+  m: number,
+  c0: number,
+  cols: number,
+  transposeT: boolean,
+) {
   const { k, b, v, t } = panel;
   const rows = m - k;
   const w = new Float32Array(b * cols);

@@ -12,14 +12,17 @@ import type { Parameter as OptimizerParameter } from '../optim/index.js';
 import { Layer, type Parameter, type Shape, formatShape, isSequence } from '../layers/layer.js';
 import { layerFromConfig } from '../layers/registry.js';
 import { RecurrentLayer } from '../layers/recurrent.js';
-import { checkBoolean, checkChoice, checkFinite, checkInteger, checkOptions, describe, rangeError, typeError } from '../validate.js';
 import {
-  type Callback,
-  CallbackList,
-  type History,
-  type Logs,
-  ProgressLogger,
-} from './callbacks.js';
+  checkBoolean,
+  checkChoice,
+  checkFinite,
+  checkInteger,
+  checkOptions,
+  describe,
+  rangeError,
+  typeError,
+} from '../validate.js';
+import { type Callback, CallbackList, type History, type Logs, ProgressLogger } from './callbacks.js';
 import { type Dataset, type Input, type Tensor, readInput, sliceRows } from './data.js';
 import { Engine, type Totals, type Workspace, newTotals } from './engine.js';
 import { type Loss, type LossSpec, type Metric, resolveLoss, resolveMetrics } from './losses.js';
@@ -129,7 +132,10 @@ export class Sequential {
     const o = checkOptions<SequentialOptions>(fn, options, ['name', 'seed', 'initializers']);
     this.name = o.name === undefined ? 'sequential' : String(o.name);
     this.seed = o.seed === undefined ? Random.entropySeed() : checkInteger(fn, 'seed', o.seed, 0, 4294967295);
-    this.initializers = o.initializers === undefined ? 'keras' : checkChoice(fn, 'initializers', o.initializers, ['keras', 'pytorch'] as const);
+    this.initializers =
+      o.initializers === undefined
+        ? 'keras'
+        : checkChoice(fn, 'initializers', o.initializers, ['keras', 'pytorch'] as const);
     this.initRandom = Random.derive(this.seed, 'init');
     this.dropoutRandom = Random.derive(this.seed, 'dropout');
     layers.forEach((layer, i) => this.addLayer(`sequential: layers[${i}]`, layer));
@@ -144,13 +150,19 @@ export class Sequential {
 
   private addLayer(where: string, layer: unknown): void {
     const [fn, arg] = where.split(': ');
-    if (!(layer instanceof Layer)) throw typeError(fn, arg, 'a layer (from layers.dense(...), layers.lstm(...), ...)', layer);
+    if (!(layer instanceof Layer))
+      throw typeError(fn, arg, 'a layer (from layers.dense(...), layers.lstm(...), ...)', layer);
     if (layer.built || this.layers.includes(layer)) {
       throw rangeError(fn, arg, 'a layer not already in a model', `layer '${layer.name}'`);
     }
     const previous = this.layers[this.layers.length - 1];
     if (previous instanceof RecurrentLayer && previous.returnState) {
-      throw rangeError(fn, arg, `nothing after '${previous.name}', whose returnState puts its states in the output`, `layer ${layer.type}`);
+      throw rangeError(
+        fn,
+        arg,
+        `nothing after '${previous.name}', whose returnState puts its states in the output`,
+        `layer ${layer.type}`,
+      );
     }
     if (this.layers.length > 0 && layer.inputShape !== null) {
       throw rangeError(fn, `${arg}.inputShape`, 'given on the first layer only', `[${layer.inputShape.join(', ')}]`);
@@ -166,7 +178,10 @@ export class Sequential {
     this.names.add(layer.name);
     this.layers.push(layer);
     if (this.outputShapeBuilt) {
-      this.outputShapeBuilt = layer.build(this.outputShapeBuilt, { random: this.initRandom, initializers: this.initializers });
+      this.outputShapeBuilt = layer.build(this.outputShapeBuilt, {
+        random: this.initRandom,
+        initializers: this.initializers,
+      });
       this.engine = null;
     } else if (this.layers.length === 1 && layer.inputShape) {
       this.build(layer.inputShape);
@@ -176,14 +191,17 @@ export class Sequential {
   /** Builds every layer for `inputShape` (one example's shape). Called by the constructor when the first layer has one. */
   private build(inputShape: Shape): void {
     let shape = inputShape;
-    for (const layer of this.layers) shape = layer.build(shape, { random: this.initRandom, initializers: this.initializers });
+    for (const layer of this.layers)
+      shape = layer.build(shape, { random: this.initRandom, initializers: this.initializers });
     this.outputShapeBuilt = shape;
   }
 
   private requireBuilt(fn: string): void {
     if (this.layers.length === 0) throw new Error(`${fn}: the model has no layers`);
     if (!this.outputShapeBuilt) {
-      throw new Error(`${fn}: the model is not built yet: give its first layer an inputShape, or call fit or predict first`);
+      throw new Error(
+        `${fn}: the model is not built yet: give its first layer an inputShape, or call fit or predict first`,
+      );
     }
   }
 
@@ -218,14 +236,25 @@ export class Sequential {
   /** A table of the layers, their output shapes and parameter counts; printed (console.log) unless print is given. */
   summary(options: { print?: (line: string) => void } = {}): string {
     this.requireBuilt('summary');
-    const rows = this.layers.map((l) => [
-      `${l.name} (${l.type})`,
-      formatShape(l.outputShape),
-      l.parameters().reduce((n, p) => n + p.value.length, 0),
-    ] as const);
+    const rows = this.layers.map(
+      (l) =>
+        [
+          `${l.name} (${l.type})`,
+          formatShape(l.outputShape),
+          l.parameters().reduce((n, p) => n + p.value.length, 0),
+        ] as const,
+    );
     const total = rows.reduce((n, r) => n + r[2], 0);
-    const w = [Math.max(28, ...rows.map((r) => r[0].length + 2)), Math.max(22, ...rows.map((r) => r[1].length + 2)), 12];
-    const line = (cells: string[]) => cells.map((c, i) => c.padEnd(w[i])).join('').trimEnd();
+    const w = [
+      Math.max(28, ...rows.map((r) => r[0].length + 2)),
+      Math.max(22, ...rows.map((r) => r[1].length + 2)),
+      12,
+    ];
+    const line = (cells: string[]) =>
+      cells
+        .map((c, i) => c.padEnd(w[i]))
+        .join('')
+        .trimEnd();
     const rule = (ch: string) => ch.repeat(w[0] + w[1] + w[2]);
     const count = (n: number) => n.toLocaleString('en-US');
     const text = [
@@ -256,7 +285,12 @@ export class Sequential {
     const loss = resolveLoss(fn, o.loss);
     const units = this.outputUnits();
     if (loss.sparse && units < 2) {
-      throw rangeError(fn, 'loss', 'a loss for one output unit (sparseCategoricalCrossentropy needs one unit per class)', `'${loss.name}'`);
+      throw rangeError(
+        fn,
+        'loss',
+        'a loss for one output unit (sparseCategoricalCrossentropy needs one unit per class)',
+        `'${loss.name}'`,
+      );
     }
     const metrics = resolveMetrics(fn, o.metrics, loss, units);
     const optimizer = this.bindOptimizer(fn, o.optimizer);
@@ -270,7 +304,16 @@ export class Sequential {
     if (typeof value === 'string') {
       const factory = optimizerFactories[value];
       if (!factory) {
-        throw rangeError(fn, 'optimizer', `an optimizer or one of ${Object.keys(optimizerFactories).map((n) => `'${n}'`).join(', ') || 'none'}`, `'${value}'`);
+        throw rangeError(
+          fn,
+          'optimizer',
+          `an optimizer or one of ${
+            Object.keys(optimizerFactories)
+              .map((n) => `'${n}'`)
+              .join(', ') || 'none'
+          }`,
+          `'${value}'`,
+        );
       }
       value = factory();
     }
@@ -283,7 +326,12 @@ export class Sequential {
     if (bound.length === 0) {
       opt.addParamGroup({ params });
     } else if (bound.length !== params.length || bound.some((p) => !params.includes(p as Parameter))) {
-      throw rangeError(fn, 'optimizer', "one constructed without parameters, or with exactly this model's parameters()", 'an optimizer bound to other parameters');
+      throw rangeError(
+        fn,
+        'optimizer',
+        "one constructed without parameters, or with exactly this model's parameters()",
+        'an optimizer bound to other parameters',
+      );
     }
     return opt;
   }
@@ -294,7 +342,8 @@ export class Sequential {
   }
 
   private requireCompiled(fn: string): Loss {
-    if (!this.loss || !this.optimizer) throw new Error(`${fn}: compile the model first (model.compile({ optimizer, loss }))`);
+    if (!this.loss || !this.optimizer)
+      throw new Error(`${fn}: compile the model first (model.compile({ optimizer, loss }))`);
     return this.loss;
   }
 
@@ -320,18 +369,32 @@ export class Sequential {
     const units = this.outputUnits();
     if (loss?.sparse) {
       const okSparse = y.shape.length === 1 + steps.length && steps.every((t, i) => y.shape[i + 1] === t);
-      const okColumn = y.shape.length === 2 + steps.length && steps.every((t, i) => y.shape[i + 1] === t) && y.shape[y.shape.length - 1] === 1;
+      const okColumn =
+        y.shape.length === 2 + steps.length &&
+        steps.every((t, i) => y.shape[i + 1] === t) &&
+        y.shape[y.shape.length - 1] === 1;
       if (!okSparse && !okColumn) {
-        throw rangeError(fn, 'y', `class indices of shape [N${steps.map(() => ', T').join('')}] or [N${steps.map(() => ', T').join('')}, 1]`, `shape [${y.shape.join(', ')}]`);
+        throw rangeError(
+          fn,
+          'y',
+          `class indices of shape [N${steps.map(() => ', T').join('')}] or [N${steps.map(() => ', T').join('')}, 1]`,
+          `shape [${y.shape.join(', ')}]`,
+        );
       }
       for (let i = 0; i < y.data.length; i++) {
         const k = y.data[i];
-        if (!Number.isInteger(k) || k < 0 || k >= units) throw rangeError(fn, `y.data[${i}]`, `a class index in [0, ${units - 1}]`, describe(k));
+        if (!Number.isInteger(k) || k < 0 || k >= units)
+          throw rangeError(fn, `y.data[${i}]`, `a class index in [0, ${units - 1}]`, describe(k));
       }
     } else {
       const want = [x.shape[0], ...steps, units];
       if (y.shape.length !== want.length || want.some((d, i) => y.shape[i] !== d)) {
-        throw rangeError(fn, 'y', `of shape [${want.join(', ')}] (the model's output)`, `shape [${y.shape.join(', ')}]`);
+        throw rangeError(
+          fn,
+          'y',
+          `of shape [${want.join(', ')}] (the model's output)`,
+          `shape [${y.shape.join(', ')}]`,
+        );
       }
     }
     return { x, y };
@@ -345,7 +408,8 @@ export class Sequential {
     const o = checkOptions<{ batchSize?: number }>(fn, options, ['batchSize']);
     const { x } = this.readData(fn, xValue, undefined, null);
     const N = x.shape[0];
-    const batchSize = o.batchSize === undefined ? Math.min(N, 256) : checkInteger(fn, 'batchSize', o.batchSize, 1, 1 << 24);
+    const batchSize =
+      o.batchSize === undefined ? Math.min(N, 256) : checkInteger(fn, 'batchSize', o.batchSize, 1, 1 << 24);
     const engine = this.getEngine();
     const T = engine.inputIsSequence ? x.shape[1] : 1;
     const units = this.outputUnits();
@@ -361,7 +425,8 @@ export class Sequential {
       engine.load(ws, x, null, order, start);
       const out = engine.forward(ws);
       const dst = data.subarray(start * perExample, (start + B) * perExample);
-      if (engine.outputIsSequence) backend.swapAxes(out, dst, T, B, units); // time-major to batch-major
+      if (engine.outputIsSequence)
+        backend.swapAxes(out, dst, T, B, units); // time-major to batch-major
       else dst.set(out.subarray(0, B * units));
       if (last) {
         const states = last.states(ws.states[this.layers.length - 1] as never);
@@ -480,7 +545,8 @@ export class Sequential {
       const layer = this.layers[bad.layer];
       origin = `first in the output of layer '${layer.name}' (${layer.type}) at index ${bad.index}`;
       const param = layer.parameters().find((p) => firstNonFinite(p.value) >= 0);
-      if (param) origin += `, whose parameter ${param.name} holds ${describe(param.value[firstNonFinite(param.value)])}`;
+      if (param)
+        origin += `, whose parameter ${param.name} holds ${describe(param.value[firstNonFinite(param.value)])}`;
     }
     throw new RangeError(`${fn}: the loss is ${value} at ${where}, ${origin}; no weight was changed`);
   }
@@ -491,7 +557,15 @@ export class Sequential {
 
   // After the backward pass: every gradient finite (checked from the output layer back, so the parameter named is
   // the first the non-finite value reached), the gradient hooks, the optimizer step, the metrics.
-  private finishStep(fn: string, ws: Workspace, value: number, epoch: number, batch: number, totals: Totals, callbacks: CallbackList | null): void {
+  private finishStep(
+    fn: string,
+    ws: Workspace,
+    value: number,
+    epoch: number,
+    batch: number,
+    totals: Totals,
+    callbacks: CallbackList | null,
+  ): void {
     for (let i = this.layers.length - 1; i >= 0; i--) {
       for (const p of this.layers[i].parameters()) {
         const at = firstNonFinite(p.grad);
@@ -540,8 +614,12 @@ export class Sequential {
     const split = o.validationSplit === undefined ? 0 : checkFinite(fn, 'validationSplit', o.validationSplit);
     if (!(split >= 0 && split < 1)) throw rangeError(fn, 'validationSplit', 'a number in [0, 1)', String(split));
     const verbose = (o.verbose === undefined ? 1 : checkInteger(fn, 'verbose', o.verbose, 0, 2)) as 0 | 1 | 2;
-    const initialEpoch = o.initialEpoch === undefined ? 0 : checkInteger(fn, 'initialEpoch', o.initialEpoch, 0, epochs - 1);
-    const seed = o.seed === undefined ? (this.seed + 0x9e3779b9 * (this.fitCount + 1)) >>> 0 : checkInteger(fn, 'seed', o.seed, 0, 4294967295);
+    const initialEpoch =
+      o.initialEpoch === undefined ? 0 : checkInteger(fn, 'initialEpoch', o.initialEpoch, 0, epochs - 1);
+    const seed =
+      o.seed === undefined
+        ? (this.seed + 0x9e3779b9 * (this.fitCount + 1)) >>> 0
+        : checkInteger(fn, 'seed', o.seed, 0, 4294967295);
     const userCallbacks = checkCallbacks(fn, o.callbacks);
     let { x, y } = this.readData(fn, xValue, yValue, loss) as { x: Dataset; y: Dataset };
     let validation: { x: Dataset; y: Dataset } | null = null;
@@ -550,7 +628,8 @@ export class Sequential {
     } else if (split > 0) {
       const N = x.shape[0];
       const cut = N - Math.floor(N * split);
-      if (cut === 0 || cut === N) throw rangeError(fn, 'validationSplit', `a fraction that leaves examples on both sides of ${N}`, String(split));
+      if (cut === 0 || cut === N)
+        throw rangeError(fn, 'validationSplit', `a fraction that leaves examples on both sides of ${N}`, String(split));
       validation = { x: sliceRows(x, cut, N), y: sliceRows(y, cut, N) };
       x = sliceRows(x, 0, cut);
       y = sliceRows(y, 0, cut);
@@ -610,7 +689,8 @@ export class Sequential {
   private readValidation(fn: string, value: unknown, loss: Loss): { x: Dataset; y: Dataset } {
     let pair: [unknown, unknown];
     if (Array.isArray(value) && value.length === 2) pair = [value[0], value[1]];
-    else if (typeof value === 'object' && value !== null && 'x' in value && 'y' in value) pair = [(value as { x: unknown }).x, (value as { y: unknown }).y];
+    else if (typeof value === 'object' && value !== null && 'x' in value && 'y' in value)
+      pair = [(value as { x: unknown }).x, (value as { y: unknown }).y];
     else throw typeError(fn, 'validationData', '[x, y] or { x, y }', value);
     const { x, y } = this.readData(`${fn}: validationData`, pair[0], pair[1], loss);
     return { x, y: y as Dataset };
@@ -623,11 +703,18 @@ export class Sequential {
    */
   async fitDataset(source: BatchSource | (() => BatchSource), options: FitDatasetOptions = {}): Promise<History> {
     const fn = 'fitDataset';
-    const o = checkOptions<FitDatasetOptions>(fn, options, ['epochs', 'validationData', 'callbacks', 'verbose', 'initialEpoch']);
+    const o = checkOptions<FitDatasetOptions>(fn, options, [
+      'epochs',
+      'validationData',
+      'callbacks',
+      'verbose',
+      'initialEpoch',
+    ]);
     const loss = this.requireCompiled(fn);
     const epochs = o.epochs === undefined ? 1 : checkInteger(fn, 'epochs', o.epochs, 1, 1e9);
     const verbose = (o.verbose === undefined ? 1 : checkInteger(fn, 'verbose', o.verbose, 0, 2)) as 0 | 1 | 2;
-    const initialEpoch = o.initialEpoch === undefined ? 0 : checkInteger(fn, 'initialEpoch', o.initialEpoch, 0, epochs - 1);
+    const initialEpoch =
+      o.initialEpoch === undefined ? 0 : checkInteger(fn, 'initialEpoch', o.initialEpoch, 0, epochs - 1);
     const userCallbacks = checkCallbacks(fn, o.callbacks);
     const isIterable = (s: unknown) =>
       typeof s === 'object' && s !== null && (Symbol.asyncIterator in s || Symbol.iterator in s);
@@ -646,7 +733,8 @@ export class Sequential {
       for (let epoch = initialEpoch; epoch < epochs && !this.stopTraining; epoch++) {
         await callbacks.call('onEpochBegin', epoch, {});
         const iterable = typeof source === 'function' ? source() : source;
-        if (!isIterable(iterable)) throw typeError(fn, 'source()', 'an async iterable or iterable of batches', iterable);
+        if (!isIterable(iterable))
+          throw typeError(fn, 'source()', 'an async iterable or iterable of batches', iterable);
         const totals = newTotals(this.metricList);
         let b = 0;
         for await (const batch of iterable as AsyncIterable<Batch>) {
@@ -721,7 +809,8 @@ function checkCallbacks(fn: string, value: unknown): Callback[] {
   if (value === undefined) return [];
   if (!Array.isArray(value)) throw typeError(fn, 'callbacks', 'an array of callback objects', value);
   value.forEach((c, i) => {
-    if (typeof c !== 'object' || c === null) throw typeError(fn, `callbacks[${i}]`, 'an object with onEpochEnd, onBatchEnd, ... hooks', c);
+    if (typeof c !== 'object' || c === null)
+      throw typeError(fn, `callbacks[${i}]`, 'an object with onEpochEnd, onBatchEnd, ... hooks', c);
   });
   return value as Callback[];
 }
