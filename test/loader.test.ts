@@ -126,7 +126,7 @@ describe('the package as a user imports it', () => {
       { encoding: 'utf8', env: { ...process.env, STEADYGRAD_BACKEND: 'js' } },
     );
     expect(out.trim()).toBe(
-      'Adagrad,Adam,AdamW,DecimalScaler,MaxAbsScaler,MinMaxScaler,Normalizer,Optimizer,RMSprop,RobustScaler,SGD,StandardScaler,applyNormalization,backendInfo,clipGradNorm,clipGradValue,normalize,setThreads,sgemm',
+      'Adagrad,Adam,AdamW,DecimalScaler,EarlyStopping,MaxAbsScaler,MinMaxScaler,Normalizer,Optimizer,RMSprop,RobustScaler,SGD,Sequential,StandardScaler,applyNormalization,backendInfo,clipGradNorm,clipGradValue,earlyStopping,layers,normalize,sequential,sequentialFromConfig,setThreads,sgemm',
     );
     const kernels = execFileSync(
       process.execPath,
