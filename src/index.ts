@@ -40,3 +40,31 @@ export {
   clipGradValue,
 } from './optim/index.js';
 export type * from './optim/index.js';
+export { layers } from './layers/registry.js';
+export type { Layer, Parameter as ModelParameter, Shape } from './layers/layer.js';
+export type { ActivationSpec } from './layers/activations.js';
+export type { DenseOptions } from './layers/dense.js';
+export type { ActivationOptions } from './layers/activation.js';
+export type { DropoutOptions } from './layers/dropout.js';
+export type { LayerNormOptions } from './layers/layer-norm.js';
+export type { RecurrentOptions } from './layers/recurrent.js';
+export type { LstmOptions } from './layers/lstm.js';
+export type { GruOptions } from './layers/gru.js';
+export type { SimpleRnnOptions } from './layers/simple-rnn.js';
+export { Sequential, sequential, sequentialFromConfig } from './model/sequential.js';
+export type {
+  Batch,
+  BatchSource,
+  CompileOptions,
+  FitDatasetOptions,
+  FitOptions,
+  OptimizerLike,
+  Prediction,
+  SequentialConfig,
+  SequentialOptions,
+} from './model/sequential.js';
+export { EarlyStopping, earlyStopping } from './model/callbacks.js';
+export type { Callback, CallbackModel, EarlyStoppingOptions, GradientStep, History, Logs } from './model/callbacks.js';
+export type { Input, Tensor } from './model/data.js';
+export type { LossName, LossSpec, MetricName } from './model/losses.js';
+export type { InitializerName, InitializerSpec } from './model/initializers.js';

@@ -4,9 +4,13 @@
 // B, I, H; inputs; outputs, which the caller allocates; and the forward pass's saved buffers. Every field's type and
 // length is checked here again, with the messages of src/kernels/recurrent.ts, before anything runs. Shapes and
 // semantics: native/rnn/recurrent.h.
+#include <functional>
 #include <initializer_list>
+#include <memory>
 #include <new>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "binding/args.h"
 #include "binding/bindings.h"
@@ -111,28 +115,39 @@ rnn::Activation activation(const Fields& f, bool backward) {
   return f.choice(field, {"tanh", "relu"}) == 0 ? rnn::Activation::tanh : rnn::Activation::relu;
 }
 
-}  // namespace
+// Each call's fields, read and checked: the work a kernel call does, as a function of the Job it runs with. The
+// pointers it holds belong to the call object's typed arrays, which the caller keeps alive until it has run.
+using Work = std::function<void(const Job&)>;
 
-Napi::Value RnnForward(const Napi::CallbackInfo& info) {
-  Fields f(info, "rnnForward");
+// The Work for the kernel arguments `a`. Lengths given as a plain array are a copy that lives in the Fields they were
+// read with, so the Work keeps its own copy of them.
+template <class A, class Kernel>
+Work make_work(A a, Kernel kernel) {
+  std::shared_ptr<std::vector<int32_t>> lengths;
+  if (a.lengths != nullptr) {
+    lengths = std::make_shared<std::vector<int32_t>>(a.lengths, a.lengths + a.d.B);
+    a.lengths = lengths->data();
+  }
+  return [a, lengths, kernel](const Job& job) { kernel(job, a); };
+}
+
+Work read_rnn_forward(const Fields& f) {
   rnn::RnnForward a{};
   const Common c = read_common(f, 1);
   a.act = activation(f, /*backward=*/false);
   read_forward(f, c, &a);
-  return run(info, "rnnForward", [&](const Job& job) { kernels_for(job.isa).rnn_forward(job, a); });
+  return make_work(a, [](const Job& job, const auto& args) { kernels_for(job.isa).rnn_forward(job, args); });
 }
 
-Napi::Value RnnBackward(const Napi::CallbackInfo& info) {
-  Fields f(info, "rnnBackward");
+Work read_rnn_backward(const Fields& f) {
   rnn::RnnBackward a{};
   const Common c = read_common(f, 1, /*backward=*/true);
   a.act = activation(f, /*backward=*/true);
   read_backward(f, c, &a);
-  return run(info, "rnnBackward", [&](const Job& job) { kernels_for(job.isa).rnn_backward(job, a); });
+  return make_work(a, [](const Job& job, const auto& args) { kernels_for(job.isa).rnn_backward(job, args); });
 }
 
-Napi::Value LstmForward(const Napi::CallbackInfo& info) {
-  Fields f(info, "lstmForward");
+Work read_lstm_forward(const Fields& f) {
   const Common c = read_common(f, 4);
   rnn::LstmForward a{};
   read_forward(f, c, &a);
@@ -140,11 +155,10 @@ Napi::Value LstmForward(const Napi::CallbackInfo& info) {
   a.c_n = f.output("cT", c.BH, "B*H");
   a.gates = f.output("gates", 4 * c.TBH, "T*B*4*H");
   a.c = f.output("c", c.TBH + c.BH, "(T+1)*B*H");
-  return run(info, "lstmForward", [&](const Job& job) { kernels_for(job.isa).lstm_forward(job, a); });
+  return make_work(a, [](const Job& job, const auto& args) { kernels_for(job.isa).lstm_forward(job, args); });
 }
 
-Napi::Value LstmBackward(const Napi::CallbackInfo& info) {
-  Fields f(info, "lstmBackward");
+Work read_lstm_backward(const Fields& f) {
   const Common c = read_common(f, 4, /*backward=*/true);
   rnn::LstmBackward a{};
   read_backward(f, c, &a);
@@ -152,29 +166,113 @@ Napi::Value LstmBackward(const Napi::CallbackInfo& info) {
   a.c = f.output({"c", "saved.c"}, c.TBH + c.BH, "(T+1)*B*H");
   a.dc_n = f.input("dcT", c.BH, "B*H", /*optional=*/true);
   a.dc0 = f.output("dc0", c.BH, "B*H");
-  return run(info, "lstmBackward", [&](const Job& job) { kernels_for(job.isa).lstm_backward(job, a); });
+  return make_work(a, [](const Job& job, const auto& args) { kernels_for(job.isa).lstm_backward(job, args); });
 }
 
-Napi::Value GruForward(const Napi::CallbackInfo& info) {
-  Fields f(info, "gruForward");
+Work read_gru_forward(const Fields& f) {
   const Common c = read_common(f, 3);
   rnn::GruForward a{};
   a.reset_after = f.boolean("resetAfter");
   read_forward(f, c, &a);
   a.gates = f.output("gates", 3 * c.TBH, "T*B*3*H");
   a.hn = f.output("hn", c.TBH, "T*B*H");
-  return run(info, "gruForward", [&](const Job& job) { kernels_for(job.isa).gru_forward(job, a); });
+  return make_work(a, [](const Job& job, const auto& args) { kernels_for(job.isa).gru_forward(job, args); });
 }
 
-Napi::Value GruBackward(const Napi::CallbackInfo& info) {
-  Fields f(info, "gruBackward");
+Work read_gru_backward(const Fields& f) {
   const Common c = read_common(f, 3, /*backward=*/true);
   rnn::GruBackward a{};
   a.reset_after = f.boolean({"resetAfter", "saved.resetAfter"});
   read_backward(f, c, &a);
   a.gates = f.output({"gates", "saved.gates"}, 3 * c.TBH, "T*B*3*H");
   a.hn = f.output({"hn", "saved.hn"}, c.TBH, "T*B*H");
-  return run(info, "gruBackward", [&](const Job& job) { kernels_for(job.isa).gru_backward(job, a); });
+  return make_work(a, [](const Job& job, const auto& args) { kernels_for(job.isa).gru_backward(job, args); });
+}
+
+// Runs a recurrent call on the calling thread.
+Napi::Value run_now(const Napi::CallbackInfo& info, const char* function, Work (*read)(const Fields&)) {
+  const Work work = read(Fields(info, function));
+  return run(info, function, [&](const Job& job) { work(job); });
+}
+
+// A recurrent call run on a libuv worker thread; its promise settles on the main thread. The call object stays
+// referenced until then, so its typed arrays cannot be collected while the kernel uses them.
+class RecurrentWorker : public Napi::AsyncWorker {
+ public:
+  RecurrentWorker(Napi::Env env, const Napi::Object& call, Work work, std::string function)
+      : Napi::AsyncWorker(env, "steadygrad.recurrentAsync"),
+        deferred_(Napi::Promise::Deferred::New(env)),
+        call_(Napi::Persistent(call)),
+        work_(std::move(work)),
+        function_(std::move(function)),
+        job_(Runtime::instance().job()) {}
+
+  Napi::Promise promise() const { return deferred_.Promise(); }
+
+  void Execute() override {
+    try {
+      work_(job_);
+    } catch (const std::bad_alloc&) {
+      SetError(function_ + ": out of memory");
+    }
+  }
+  void OnOK() override { deferred_.Resolve(Env().Undefined()); }
+  void OnError(const Napi::Error& error) override { deferred_.Reject(error.Value()); }
+
+ private:
+  Napi::Promise::Deferred deferred_;
+  Napi::ObjectReference call_;
+  Work work_;
+  std::string function_;
+  Job job_;
+};
+
+}  // namespace
+
+Napi::Value RnnForward(const Napi::CallbackInfo& info) {
+  return run_now(info, "rnnForward", read_rnn_forward);
+}
+Napi::Value RnnBackward(const Napi::CallbackInfo& info) {
+  return run_now(info, "rnnBackward", read_rnn_backward);
+}
+Napi::Value LstmForward(const Napi::CallbackInfo& info) {
+  return run_now(info, "lstmForward", read_lstm_forward);
+}
+Napi::Value LstmBackward(const Napi::CallbackInfo& info) {
+  return run_now(info, "lstmBackward", read_lstm_backward);
+}
+Napi::Value GruForward(const Napi::CallbackInfo& info) {
+  return run_now(info, "gruForward", read_gru_forward);
+}
+Napi::Value GruBackward(const Napi::CallbackInfo& info) {
+  return run_now(info, "gruBackward", read_gru_backward);
+}
+
+// recurrentAsync(call, op) -> Promise<void>: the recurrent op named `op` ('lstmForward', ...) on `call`, checked here
+// on the main thread and run on a libuv worker thread, so that a long kernel does not block the event loop. The
+// caller must not touch the call's arrays until the promise settles.
+Napi::Value RecurrentAsync(const Napi::CallbackInfo& info) {
+  Args args(info, "recurrentAsync");
+  static const struct {
+    const char* name;
+    Work (*read)(const Fields&);
+  } kOps[] = {
+      {"rnnForward", read_rnn_forward},     {"rnnBackward", read_rnn_backward}, {"lstmForward", read_lstm_forward},
+      {"lstmBackward", read_lstm_backward}, {"gruForward", read_gru_forward},   {"gruBackward", read_gru_backward},
+  };
+  const char* expected =
+      "one of 'rnnForward', 'rnnBackward', 'lstmForward', 'lstmBackward', 'gruForward', 'gruBackward'";
+  if (!info[1].IsString()) args.type_error("op", expected, info[1]);
+  const std::string op = info[1].As<Napi::String>().Utf8Value();
+  for (const auto& entry : kOps) {
+    if (op != entry.name) continue;
+    Work work = entry.read(Fields(info, entry.name));
+    auto* worker = new RecurrentWorker(info.Env(), info[0].As<Napi::Object>(), std::move(work), entry.name);
+    const Napi::Promise promise = worker->promise();
+    worker->Queue();  // the worker deletes itself once it has settled the promise
+    return promise;
+  }
+  args.range_error("op", expected, info[1]);
 }
 
 }  // namespace sg::binding

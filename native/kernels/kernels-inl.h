@@ -9,6 +9,8 @@ using namespace ::sg::optim;
 // clang-format off
 #include "simd/vec-inl.h"
 #include "ops/pointwise-inl.h"
+#include "ops/activation-inl.h"
+#include "ops/layer_norm-inl.h"
 #include "rnn/rnn-inl.h"
 #include "rnn/lstm-inl.h"
 #include "rnn/gru-inl.h"
@@ -16,9 +18,13 @@ using namespace ::sg::optim;
 #include "optim/norms-inl.h"
 // clang-format on
 
+// clang-format off
 const ::sg::Kernels kernels = {
-    rnn_forward,  rnn_backward, lstm_forward,   lstm_backward,  gru_forward, gru_backward,  // rnn/
-    pointwise,                                                                              // ops/
-    sgd_update,   adam_update,  rmsprop_update, adagrad_update,                             // optim/: updates
-    norm_partial, all_finite,   scale_in_place, clamp_in_place,                             // optim/: clipping
+    rnn_forward, rnn_backward, lstm_forward, lstm_backward, gru_forward, gru_backward,  // rnn/
+    pointwise,                                                                          // ops/
+    activation_rows_forward, activation_rows_backward,                                  // ops/activation-inl.h
+    layer_norm_rows_forward, layer_norm_rows_backward,                                  // ops/layer_norm-inl.h
+    sgd_update, adam_update, rmsprop_update, adagrad_update,                            // optim/: updates
+    norm_partial, all_finite, scale_in_place, clamp_in_place,                           // optim/: clipping
 };
+// clang-format on

@@ -8,6 +8,7 @@
 #include <cstdint>
 
 #include "cpu/isa.h"
+#include "ops/layers.h"
 #include "ops/ops.h"
 #include "optim/optim.h"
 #include "rnn/recurrent.h"
@@ -25,6 +26,14 @@ struct Kernels {
   void (*gru_backward)(const Job&, const rnn::GruBackward&);
   // ops/: elementwise (ops/ops.h)
   void (*pointwise)(ops::Pointwise op, const float* x, float* y, int64_t n);
+  // ops/: the per-row passes of layers, over N rows of C values (ops/layers.h; callers split the rows over threads)
+  void (*activation_forward)(const ops::ActParams& p, const float* x, float* y, int64_t N, int64_t C);
+  void (*activation_backward)(const ops::ActParams& p, const float* x, const float* y, const float* dy, float* dx,
+                              int64_t N, int64_t C);
+  void (*layer_norm_forward)(const float* x, const float* gamma, const float* beta, float* y, float* mean, float* rstd,
+                             int64_t N, int64_t C, float eps);
+  void (*layer_norm_backward)(const float* x, const float* gamma, const float* mean, const float* rstd, const float* dy,
+                              float* dx, int64_t N, int64_t C);
   // optim/: one fused optimizer update of one parameter of n floats, and the passes of gradient clipping
   // (optim/optim.h; bodies in optim/update-inl.h and optim/norms-inl.h)
   void (*sgd_update)(const optim::SgdStep&, float* param, const float* grad, float* buf, int64_t n);

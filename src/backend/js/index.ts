@@ -3,6 +3,7 @@
 import type { Backend, BackendInfo } from '../types.js';
 import { affine, columnExtrema, columnMoments, findInfinite } from './columns.js';
 import { gruBackward, gruForward } from './gru.js';
+import * as layerOps from './layers.js';
 import { lstmBackward, lstmForward } from './lstm.js';
 import {
   adagradUpdate,
@@ -46,6 +47,21 @@ export function createJsBackend(version: string, cores: number, fallbackReason: 
     columnMoments,
     columnExtrema,
     affine,
+    recurrentAsync: layerOps.recurrentAsync,
+    denseForward: layerOps.denseForward,
+    denseBackward: layerOps.denseBackward,
+    activationForward: layerOps.activationForward,
+    activationBackward: layerOps.activationBackward,
+    layerNormForward: layerOps.layerNormForward,
+    layerNormBackward: layerOps.layerNormBackward,
+    loss: layerOps.loss,
+    swapAxes: layerOps.swapAxes,
+    reverseSequences: layerOps.reverseSequences,
+    mergeForward: layerOps.mergeForward,
+    mergeBackward: layerOps.mergeBackward,
+    multiply: layerOps.multiply,
+    gather: layerOps.gather,
+    firstNonFinite: layerOps.firstNonFinite,
     sgdUpdate,
     adamUpdate,
     rmspropUpdate,
