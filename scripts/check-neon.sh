@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-core="native/cpu/isa.cc native/gemm/*.cc native/threads/thread_pool.cc"
+core="native/cpu/*.cc native/gemm/*.cc native/threads/thread_pool.cc"
 flags="-std=c++17 -O2 -Wall -Wextra -static -pthread -Inative"
 # shellcheck disable=SC2086
 aarch64-linux-gnu-g++ $flags test/native/sgemm_check.cc $core -o "$out/sgemm_check"
