@@ -16,7 +16,8 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const fixture = path.join(root, 'test', 'types');
-const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+// TypeScript 7's tsc (the typescript package is TypeScript 6's compiler API, which ESLint needs).
+const tsc = path.join(root, 'node_modules', '@typescript', 'native', 'bin', 'tsc');
 const CONFIGS = ['tsconfig.nodenext.json', 'tsconfig.bundler.json'];
 
 /** Type-checks the fixture against the steadygrad installed in `dir`; throws with tsc's output on failure. */
