@@ -222,8 +222,10 @@ const float* Fields::input(Field field, double length, const char* shape, bool o
   return float32_array(field, v, length, shape).data;
 }
 
-float* Fields::output(Field field, double length, const char* shape) const {
-  return float32_array(field, get(field), length, shape).data;
+float* Fields::output(Field field, double length, const char* shape, bool optional) const {
+  const Napi::Value v = get(field);
+  if (optional && (v.IsUndefined() || v.IsNull())) return nullptr;
+  return float32_array(field, v, length, shape).data;
 }
 
 const int32_t* Fields::lengths(Field field, int64_t count, int64_t max) const {

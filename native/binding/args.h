@@ -91,7 +91,8 @@ class Fields {
   // may be absent (undefined or null): then it returns nullptr. Values are not scanned: NaN cannot make a kernel
   // read out of bounds, and finiteness is checked where data enters (the public API, a model's fit), not per call.
   const float* input(Field field, double length, const char* shape, bool optional = false) const;
-  float* output(Field field, double length, const char* shape) const;
+  // An output buffer; an optional one may be absent (undefined or null), and then it returns nullptr.
+  float* output(Field field, double length, const char* shape, bool optional = false) const;
   // Per-example lengths, or nullptr when absent: `count` integers in [0, max], as an Int32Array (used in place) or
   // an array or other typed array of numbers (copied into storage this object owns), as the public API accepts.
   const int32_t* lengths(Field field, int64_t count, int64_t max) const;

@@ -108,6 +108,7 @@ void read_backward(const Fields& f, const Common& c, rnn::BackwardCommon* a) {
   a->dw_hh = f.output({"dWHh", "grads.wHh"}, c.GHH, shape(c, "H*H").c_str());
   a->db_ih = f.output({"dBIh", "grads.bIh"}, c.GH, shape(c, "H").c_str());
   a->db_hh = f.output({"dBHh", "grads.bHh"}, c.GH, shape(c, "H").c_str());
+  a->dh_norms = f.output("dhNorms", double(c.d.T), "T", /*optional=*/true);
 }
 
 rnn::Activation activation(const Fields& f, bool backward) {

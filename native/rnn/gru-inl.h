@@ -218,6 +218,7 @@ inline void gru_backward(const Job& job, const GruBackward& a) {
     ColumnSums db_ih(G), db_hh(G);  // they differ on n, where the hidden side was scaled by r
     for (int64_t t = d.T - 1; t >= 0; --t) {
       const int64_t at = t * d.B * G;
+      record_state_gradient_norm(a, t, dh_t);
       for_rows(job, d.B, G, [&](Rows rows) {
         gru_step_backward_after(d, rows, t, a.lengths, a.gates + at, a.hn + t * BH, a.h + t * BH,
                                 a.dy ? a.dy + t * BH : nullptr, dh_t, dgi.get() + at, dgh.get() + at, dh_prev);
@@ -237,6 +238,7 @@ inline void gru_backward(const Job& job, const GruBackward& a) {
     for (int64_t t = d.T - 1; t >= 0; --t) {
       const int64_t at = t * d.B * G;
       float* dgt = dgi.get() + at;
+      record_state_gradient_norm(a, t, dh_t);
       for_rows(job, d.B, 2 * H, [&](Rows rows) {
         gru_step_backward_zn(d, rows, t, a.lengths, a.gates + at, a.h + t * BH, a.dy ? a.dy + t * BH : nullptr, dh_t,
                              dgt, dh_prev);

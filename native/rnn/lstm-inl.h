@@ -112,6 +112,7 @@ inline void lstm_backward(const Job& job, const LstmBackward& a) {
   ColumnSums db(G);  // both biases simply add, so they share one gradient
   for (int64_t t = d.T - 1; t >= 0; --t) {
     float* dgt = dg.get() + t * d.B * G;
+    record_state_gradient_norm(a, t, dh_t);
     for_rows(job, d.B, G, [&](Rows rows) {
       lstm_step_backward(d, rows, t, a.lengths, a.gates + t * d.B * G, a.c + (t + 1) * BH, a.c + t * BH,
                          a.dy ? a.dy + t * BH : nullptr, dh_t, dc, dgt, dh_prev);

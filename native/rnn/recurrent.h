@@ -55,6 +55,10 @@ struct BackwardCommon {
   const float *dy, *dh_n;                // (T, B, H), (B, H); either may be null (zero)
   float *dx, *dh0;                       // out (T, B, I), (B, H)
   float *dw_ih, *dw_hh, *db_ih, *db_hh;  // accumulated (+=)
+  // out (T), or null (not computed): dh_norms[t] = the L2 norm of dL/dh_t over the examples running at step t, h_t
+  // being the state after step t (y_t), so dL/dh_t is the gradient through later steps plus dy_t. Gradient monitors
+  // read it as the vanishing (or exploding) curve through time.
+  float* dh_norms;
 };
 
 // ---- vanilla RNN: h' = act(W_ih x + b_ih + W_hh h + b_hh), act = tanh or relu; G = 1 ----

@@ -79,6 +79,7 @@ inline void rnn_backward(const Job& job, const RnnBackward& a) {
   ColumnSums db(d.H);  // both biases simply add, so they share one gradient
   for (int64_t t = d.T - 1; t >= 0; --t) {
     float* dat = da.get() + t * BH;
+    record_state_gradient_norm(a, t, dh_t);
     for_rows(job, d.B, d.H, [&](Rows rows) {
       rnn_step_backward(d, rows, a.act, t, a.lengths, a.h + (t + 1) * BH, a.dy ? a.dy + t * BH : nullptr, dh_t, dat,
                         dh_prev);

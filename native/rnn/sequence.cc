@@ -1,5 +1,7 @@
 #include "rnn/sequence.h"
 
+#include <cmath>
+
 namespace sg::rnn {
 
 namespace {
@@ -33,6 +35,20 @@ void input_side_gradients(const Job& job, const Dims& d, int64_t n, const float*
 void hidden_side_gradients(const Job& job, const Dims& d, int64_t n, const float* dg, int64_t ldg, const float* hin,
                            float* dw) {
   gemm(job, true, false, n, d.H, d.T * d.B, dg, ldg, hin, d.H, 1.0f, dw, d.H);  // dw += dg^T * hin
+}
+
+float state_gradient_norm(const Dims& d, int64_t t, const int32_t* lengths, const float* dh, const float* dy) {
+  double sum = 0;
+  for (int64_t b = 0; b < d.B; ++b) {
+    if (!active(lengths, b, t)) continue;
+    const float* g = dh + b * d.H;
+    const float* e = dy ? dy + b * d.H : nullptr;
+    for (int64_t j = 0; j < d.H; ++j) {
+      const double v = double(g[j]) + (e ? double(e[j]) : 0.0);
+      sum += v * v;
+    }
+  }
+  return static_cast<float>(std::sqrt(sum));
 }
 
 }  // namespace sg::rnn

@@ -29,4 +29,15 @@ void input_side_gradients(const Job& job, const Dims& d, int64_t n, const float*
 void hidden_side_gradients(const Job& job, const Dims& d, int64_t n, const float* dg, int64_t ldg, const float* hin,
                            float* dw);
 
+// The L2 norm, in double, of dh (B, H) + dy (B, H; null for zero) over the rows of the examples running at step t.
+float state_gradient_norm(const Dims& d, int64_t t, const int32_t* lengths, const float* dh, const float* dy);
+
+// dh_norms[t] (see BackwardCommon) when the caller asked for it, from dh (B, H), the gradient of the state after step t
+// through later steps: one pass over two B x H blocks that the step reads anyway, on the calling thread; when not
+// asked, a null check per step.
+inline void record_state_gradient_norm(const BackwardCommon& a, int64_t t, const float* dh) {
+  if (a.dh_norms == nullptr) return;
+  a.dh_norms[t] = state_gradient_norm(a.d, t, a.lengths, dh, a.dy ? a.dy + t * a.d.B * a.d.H : nullptr);
+}
+
 }  // namespace sg::rnn

@@ -40,6 +40,9 @@ interface BackwardInputs extends Dims {
   dWHh: Float32Array; // accumulated
   dBIh: Float32Array; // accumulated
   dBHh: Float32Array; // accumulated
+  // out (T), or null/absent (not computed): dhNorms[t] = the L2 norm of dL/dh_t over the examples running at step t,
+  // h_t the state after step t, so dL/dh_t is the gradient through later steps plus dy[t] (native/rnn/recurrent.h).
+  dhNorms?: Float32Array | null;
 }
 
 export type RnnActivation = 'tanh' | 'relu';

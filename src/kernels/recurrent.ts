@@ -69,6 +69,11 @@ interface BackwardInputs {
   dhT?: Float32Array | null;
   /** Weight gradients, accumulated (+=): zero them yourself before the first batch. */
   grads: RecurrentWeights;
+  /**
+   * Also return `dhNorms` (T): the L2 norm of dL/dh_t over the batch at every step t (the vanishing-gradient curve).
+   * Default false; when true it costs one pass over two B x H blocks per step.
+   */
+  dhNorms?: boolean;
 }
 
 interface SavedCommon extends RecurrentDims {
@@ -153,6 +158,11 @@ export interface RnnBackwardResult {
   dx: Float32Array;
   /** dL/dh0 (B, H). */
   dh0: Float32Array;
+  /**
+   * With `dhNorms: true`: (T), the L2 norm of dL/dh_t over the examples running at step t, h_t being the state after
+   * step t (y_t): the gradient through later steps plus dy_t.
+   */
+  dhNorms?: Float32Array;
 }
 export interface LstmBackwardResult extends RnnBackwardResult {
   /** dL/dc0 (B, H). */
@@ -168,9 +178,9 @@ const FORWARD_OPTIONS: Record<Cell, readonly string[]> = {
   gru: ['T', 'B', 'I', 'H', 'x', 'wIh', 'wHh', 'bIh', 'bHh', 'h0', 'lengths', 'resetAfter'],
 };
 const BACKWARD_OPTIONS: Record<Cell, readonly string[]> = {
-  rnn: ['x', 'wIh', 'wHh', 'saved', 'dy', 'dhT', 'grads'],
-  lstm: ['x', 'wIh', 'wHh', 'saved', 'dy', 'dhT', 'dcT', 'grads'],
-  gru: ['x', 'wIh', 'wHh', 'saved', 'dy', 'dhT', 'grads'],
+  rnn: ['x', 'wIh', 'wHh', 'saved', 'dy', 'dhT', 'grads', 'dhNorms'],
+  lstm: ['x', 'wIh', 'wHh', 'saved', 'dy', 'dhT', 'dcT', 'grads', 'dhNorms'],
+  gru: ['x', 'wIh', 'wHh', 'saved', 'dy', 'dhT', 'grads', 'dhNorms'],
 };
 
 // Shapes as the messages spell them: "4*H*I" for LSTM, "H*I" for RNN.
@@ -286,6 +296,7 @@ function checkBackward(fn: string, cell: Cell, inputs: unknown) {
     throw typeError(fn, 'grads', 'an object { wIh, wHh, bIh, bHh } of Float32Arrays', o.grads);
   }
   const g = checkWeights(fn, cell, o.grads as Record<string, unknown>, d, 'grads.', true);
+  const dhNorms = o.dhNorms === undefined ? false : checkBoolean(fn, 'dhNorms', o.dhNorms);
   return {
     o,
     s,
@@ -304,9 +315,13 @@ function checkBackward(fn: string, cell: Cell, inputs: unknown) {
       dWHh: g.wHh,
       dBIh: g.bIh!,
       dBHh: g.bHh!,
+      dhNorms: dhNorms ? new Float32Array(d.T) : null,
     },
   };
 }
+
+// The backward result's optional part.
+const norms = (call: { dhNorms: Float32Array | null }) => (call.dhNorms ? { dhNorms: call.dhNorms } : {});
 
 /**
  * A vanilla RNN over a whole sequence, PyTorch's torch.nn.RNN (one layer, one direction):
@@ -340,7 +355,7 @@ export function rnnBackwardWith(backend: Backend, inputs: RnnBackwardInputs): Rn
   const { s, call } = checkBackward(fn, 'rnn', inputs);
   const activation = checkChoice<RnnActivation>(fn, 'saved.activation', s.activation, ['tanh', 'relu']);
   backend.rnnBackward({ ...call, activation });
-  return { dx: call.dx, dh0: call.dh0 };
+  return { dx: call.dx, dh0: call.dh0, ...norms(call) };
 }
 
 /**
@@ -384,7 +399,7 @@ export function lstmBackwardWith(backend: Backend, inputs: LstmBackwardInputs): 
   const dcT = checkFloat32(fn, 'dcT', o.dcT, B * H, 'B*H', { optional: true });
   const dc0 = new Float32Array(B * H);
   backend.lstmBackward({ ...call, gates, c, dcT, dc0 });
-  return { dx: call.dx, dh0: call.dh0, dc0 };
+  return { dx: call.dx, dh0: call.dh0, dc0, ...norms(call) };
 }
 
 /**
@@ -423,5 +438,5 @@ export function gruBackwardWith(backend: Backend, inputs: GruBackwardInputs): Gr
   const gates = checkFloat32(fn, 'saved.gates', s.gates, T * B * 3 * H, 'T*B*3*H', { finite: false })!;
   const hn = checkFloat32(fn, 'saved.hn', s.hn, T * B * H, 'T*B*H', { finite: false })!;
   backend.gruBackward({ ...call, resetAfter, gates, hn });
-  return { dx: call.dx, dh0: call.dh0 };
+  return { dx: call.dx, dh0: call.dh0, ...norms(call) };
 }

@@ -11,6 +11,7 @@ import {
   inputSideGradients,
   isActive,
   projectInputs,
+  recordStateGradientNorm,
   sigmoid,
 } from './recurrent.js';
 import { packMatrix, sgemmPacked } from './sgemm.js';
@@ -99,6 +100,7 @@ export function gruBackward(c: GruBackwardCall): void {
   const wHh = packMatrix(false, c.wHh, 0, H, resetAfter ? G : 2 * H, H);
   const wHn = packMatrix(false, c.wHh, 2 * H * H, H, H, H);
   for (let t = T - 1; t >= 0; t--) {
+    recordStateGradientNorm(c, t, dh);
     const at = t * BH;
     const gt = t * B * G;
     for (let b = 0; b < B; b++) {

@@ -10,6 +10,7 @@ import {
   inputSideGradients,
   isActive,
   projectInputs,
+  recordStateGradientNorm,
   sigmoid,
 } from './recurrent.js';
 import { packMatrix, sgemmPacked } from './sgemm.js';
@@ -73,6 +74,7 @@ export function lstmBackward(c: LstmBackwardCall): void {
   const db = new Float64Array(G); // both biases simply add, so they share one gradient
   const wHh = packMatrix(false, c.wHh, 0, H, G, H); // W_hh, 4H x H
   for (let t = T - 1; t >= 0; t--) {
+    recordStateGradientNorm(c, t, dh);
     for (let b = 0; b < B; b++) {
       const g = t * B * G + b * G;
       const o = b * H;

@@ -74,3 +74,27 @@ export function initialState(init: Float32Array | null, state: Float32Array, siz
 export function sigmoid(x: number): number {
   return 1 / (1 + Math.exp(-x));
 }
+
+/**
+ * dhNorms[t] when the call asks for it: the L2 norm, in float64, of dh (B, H) + dy[t] (B, H) over the examples
+ * running at step t, dh being the gradient of the state after step t through later steps. The twin of
+ * record_state_gradient_norm in native/rnn/sequence.h.
+ */
+export function recordStateGradientNorm(
+  c: Dims & { lengths: Int32Array | null; dy: Float32Array | null; dhNorms?: Float32Array | null },
+  t: number,
+  dh: Float32Array,
+): void {
+  if (!c.dhNorms) return;
+  const { B, H, lengths, dy } = c;
+  const at = t * B * H;
+  let sum = 0;
+  for (let b = 0; b < B; b++) {
+    if (!isActive(lengths, b, t)) continue;
+    for (let j = b * H; j < (b + 1) * H; j++) {
+      const v = dh[j] + (dy ? dy[at + j] : 0);
+      sum += v * v;
+    }
+  }
+  c.dhNorms[t] = Math.sqrt(sum);
+}

@@ -9,6 +9,7 @@ import {
   inputSideGradients,
   isActive,
   projectInputs,
+  recordStateGradientNorm,
 } from './recurrent.js';
 import { packMatrix, sgemmPacked } from './sgemm.js';
 
@@ -55,6 +56,7 @@ export function rnnBackward(c: RnnBackwardCall): void {
   const db = new Float64Array(H);
   const wHh = packMatrix(false, c.wHh, 0, H, H, H);
   for (let t = T - 1; t >= 0; t--) {
+    recordStateGradientNorm(c, t, dh);
     const at = t * BH;
     for (let b = 0; b < B; b++) {
       const o = b * H;
