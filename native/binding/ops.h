@@ -50,4 +50,6 @@
   X(normPartial, NormPartial)               \
   X(allFinite, AllFinite)                   \
   X(scaleInPlace, ScaleInPlace)             \
-  X(clampInPlace, ClampInPlace)
+  X(clampInPlace, ClampInPlace)             \
+  /* diagnostics_binding.cc */              \
+  X(squaredDistance, SquaredDistance)

@@ -26,5 +26,6 @@ const ::sg::Kernels kernels = {
     layer_norm_rows_forward, layer_norm_rows_backward,                                  // ops/layer_norm-inl.h
     sgd_update, adam_update, rmsprop_update, adagrad_update,                            // optim/: updates
     norm_partial, all_finite, scale_in_place, clamp_in_place,                           // optim/: clipping
+    squared_distance,                                                                   // diagnostics
 };
 // clang-format on

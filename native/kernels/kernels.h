@@ -46,6 +46,8 @@ struct Kernels {
   bool (*all_finite)(const float* x, int64_t n);
   void (*scale_in_place)(float* x, int64_t n, float s);
   void (*clamp_in_place)(float* x, int64_t n, float c);
+  // optim/norms-inl.h: sum (a - b)^2, the size of an update for gradient monitors (src/diagnostics/)
+  double (*squared_distance)(const float* a, const float* b, int64_t n);
 };
 
 // The table for `isa`; the scalar one if this build has none for it (the Runtime only picks supported ISAs).

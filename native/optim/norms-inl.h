@@ -82,4 +82,32 @@ inline void clamp_in_place(float* x, int64_t n, float c) {
   for_each_lanes(n, [&](int64_t j, auto l) { l.store(x + j, clamp(l.load(x + j), -c, c)); });
 }
 
+// sum (a - b)^2 over n floats, in double with the accumulators of sum_of_terms: the distance a gradient monitor
+// reports as an update's size (a the weights after an optimizer step, b a copy from before). NaN anywhere gives NaN.
+inline double squared_distance(const float* a, const float* b, int64_t n) {
+  const auto term = [](const float* p, const float* q) {
+    VecFHalf f, g;
+    std::memcpy(&f, p, sizeof f);
+    std::memcpy(&g, q, sizeof g);
+    const VecDHalf d = __builtin_convertvector(f, VecDHalf) - __builtin_convertvector(g, VecDHalf);
+    return d * d;
+  };
+  VecDHalf a0 = {}, a1 = {}, a2 = {}, a3 = {};
+  int64_t j = 0;
+  for (; j + 4 * kHalfLanes <= n; j += 4 * kHalfLanes) {
+    a0 += term(a + j, b + j);
+    a1 += term(a + j + kHalfLanes, b + j + kHalfLanes);
+    a2 += term(a + j + 2 * kHalfLanes, b + j + 2 * kHalfLanes);
+    a3 += term(a + j + 3 * kHalfLanes, b + j + 3 * kHalfLanes);
+  }
+  const VecDHalf acc = (a0 + a1) + (a2 + a3);
+  double out = 0;
+  for (int i = 0; i < kHalfLanes; ++i) out += acc[i];
+  for (; j < n; ++j) {
+    const double d = double(a[j]) - double(b[j]);
+    out += d * d;
+  }
+  return out;
+}
+
 #pragma GCC diagnostic pop

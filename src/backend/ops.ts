@@ -39,6 +39,8 @@ export const backendOps = [
   'allFinite',
   'scaleInPlace',
   'clampInPlace',
+  // gradient monitors (src/diagnostics/; native/binding/diagnostics_binding.cc, src/backend/js/diagnostics.ts)
+  'squaredDistance',
 ] as const;
 
 export type BackendOp = (typeof backendOps)[number];

@@ -312,6 +312,8 @@ export interface Backend {
   scaleInPlace(x: Float32Array, s: number): void;
   /** x = clamp(x, -c, c); NaN stays NaN. */
   clampInPlace(x: Float32Array, c: number): void;
+  /** sum (a - b)^2 in float64 over arrays of one length (an update's size); NaN if any element is NaN. */
+  squaredDistance(a: Float32Array, b: Float32Array): number;
 }
 
 /** Any call object of the recurrent ops. */

@@ -97,6 +97,7 @@ interface DirectionState {
   xReversed: Float32Array | null; // (T, B, F)
   yAligned: Float32Array | null; // (T, B, H): a bidirectional reverse direction's outputs back in input order
   dyReversed: Float32Array | null; // (T, B, H)
+  dhNorms: Float32Array | null; // (T): ||dL/dh_t|| per step, made when trackStateGradients first asks
 }
 
 interface RecurrentState {
@@ -123,6 +124,13 @@ export abstract class RecurrentLayer extends KernelLayer<RecurrentState> {
   readonly biasInitializer: InitializerSpec | null;
   protected directions: Direction[] = [];
   protected inFeatures = 0;
+  /**
+   * Set by a gradient monitor (src/diagnostics/): the backward pass then asks the kernels for the norm of dL/dh_t at
+   * every step (their `dhNorms`), which stateGradientNorms() returns until the next backward pass. Default false: the
+   * kernels then compute nothing extra.
+   */
+  trackStateGradients = false;
+  private lastStateGradients: Float32Array[] | null = null;
 
   protected constructor(fn: string, options: RecurrentOptions, extra: readonly string[]) {
     const o = layerOptions<RecurrentOptions>(fn, options, [...COMMON, ...extra]);
@@ -247,6 +255,7 @@ export abstract class RecurrentLayer extends KernelLayer<RecurrentState> {
             dWHh: dir.wHh.grad,
             dBIh: dir.gradBIh,
             dBHh: dir.gradBHh,
+            dhNorms: null as Float32Array | null,
             ...this.backwardExtras(forward, B, H),
           }
         : null;
@@ -257,6 +266,7 @@ export abstract class RecurrentLayer extends KernelLayer<RecurrentState> {
         xReversed: dir.reversed ? new Float32Array(T * B * I) : null,
         yAligned: alignReverse && this.returnSequences ? new Float32Array(TBH) : null,
         dyReversed: alignReverse && this.returnSequences && training ? new Float32Array(TBH) : null,
+        dhNorms: null,
       };
     });
     const rows = this.returnSequences ? T * B : B;
@@ -338,8 +348,10 @@ export abstract class RecurrentLayer extends KernelLayer<RecurrentState> {
       call.lengths = pass.lengths;
       call.dy = this.returnSequences ? g : null;
       call.dhT = this.returnSequences ? null : g;
+      call.dhNorms = this.trackStateGradients ? (ds.dhNorms ??= new Float32Array(T)) : null;
       yield { op, call: call as unknown as RecurrentCall, flops };
     }
+    this.lastStateGradients = this.trackStateGradients ? s.dirs.map((ds) => ds.dhNorms as Float32Array) : null;
     const first = s.dirs[0].backward as NonNullable<DirectionState['backward']>;
     if (this.goBackwards && s.dx) {
       backend.reverseSequences(first.dx, s.dx, T, B, this.inFeatures, pass.lengths, false);
@@ -350,6 +362,16 @@ export abstract class RecurrentLayer extends KernelLayer<RecurrentState> {
       backend.reverseSequences(second.dx, first.dx, T, B, this.inFeatures, pass.lengths, true);
     }
     return first.dx;
+  }
+
+  /**
+   * With trackStateGradients: the norm of dL/dh_t over the batch at every step t of the last backward pass, one array
+   * (T) per direction (the forward one first), each in the order the direction processed the steps (a reversed
+   * direction's index 0 is the input's last step); null before such a pass. The arrays are the layer's own and
+   * change with the next backward pass.
+   */
+  stateGradientNorms(): Float32Array[] | null {
+    return this.lastStateGradients;
   }
 
   /** The final states of the last forward pass, (B, H) each: h (and c) per direction, the forward one first. */

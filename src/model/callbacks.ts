@@ -38,7 +38,9 @@ export interface Callback {
   onBatchEnd?(batch: number, logs: Logs): void | Promise<void>;
   /**
    * After the backward pass and before the optimizer step, with every gradient in place (synchronous): where a
-   * gradient monitor reads norms. Calling it costs nothing when no callback has it.
+   * gradient monitor reads norms. It comes before fit checks the gradients, so it also sees a NaN or an infinity
+   * (then fit throws, or skips the step under the optimizer's nonFinite: 'skip'). Calling it costs nothing when no
+   * callback has it.
    */
   onGradients?(info: GradientStep): void;
 }

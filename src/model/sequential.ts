@@ -555,8 +555,9 @@ export class Sequential {
     return epoch < 0 ? `step ${this.stepCount}` : `step ${this.stepCount} (epoch ${epoch}, batch ${batch})`;
   }
 
-  // After the backward pass: every gradient finite (checked from the output layer back, so the parameter named is
-  // the first the non-finite value reached), the gradient hooks, the optimizer step, the metrics.
+  // After the backward pass: the gradient hooks (which see a non-finite gradient too, so that a monitor can say where
+  // it appeared), every gradient finite (checked from the output layer back, so the parameter named is the first the
+  // non-finite value reached), the optimizer step, the metrics.
   private finishStep(
     fn: string,
     ws: Workspace,
@@ -566,6 +567,9 @@ export class Sequential {
     totals: Totals,
     callbacks: CallbackList | null,
   ): void {
+    if (callbacks?.hasGradientHooks) {
+      callbacks.gradients({ step: this.stepCount, epoch, batch, loss: value, parameters: this.parameters() });
+    }
     for (let i = this.layers.length - 1; i >= 0; i--) {
       for (const p of this.layers[i].parameters()) {
         const at = firstNonFinite(p.grad);
@@ -579,9 +583,6 @@ export class Sequential {
           );
         }
       }
-    }
-    if (callbacks?.hasGradientHooks) {
-      callbacks.gradients({ step: this.stepCount, epoch, batch, loss: value, parameters: this.parameters() });
     }
     (this.optimizer as OptimizerLike).step();
     this.stepCount++;

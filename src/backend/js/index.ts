@@ -15,6 +15,7 @@ import {
   scaleInPlace,
   sgdUpdate,
 } from './optim.js';
+import { squaredDistance } from './diagnostics.js';
 import { pointwise } from './pointwise.js';
 import { rnnBackward, rnnForward } from './rnn.js';
 import { sgemm } from './sgemm.js';
@@ -70,5 +71,6 @@ export function createJsBackend(version: string, cores: number, fallbackReason: 
     allFinite,
     scaleInPlace,
     clampInPlace,
+    squaredDistance,
   };
 }
