@@ -68,3 +68,20 @@ export type { Callback, CallbackModel, EarlyStoppingOptions, GradientStep, Histo
 export type { Input, Tensor } from './model/data.js';
 export type { LossName, LossSpec, MetricName } from './model/losses.js';
 export type { InitializerName, InitializerSpec } from './model/initializers.js';
+export { GradientMonitor, gradCheck, gradientMonitor, judge as judgeGradients } from './diagnostics/index.js';
+export type {
+  GradCheckOptions,
+  GradCheckParameter,
+  GradCheckResult,
+  GradientMonitorJSON,
+  GradientMonitorOptions,
+  LayerInfo,
+  MonitorData,
+  ObserveInfo,
+  ParameterInfo,
+  StateGradientRecord,
+  StepRecord,
+  Thresholds,
+  Verdict,
+  VerdictKind,
+} from './diagnostics/index.js';
