@@ -3,8 +3,10 @@
 // this is a check to a few digits (as PyTorch's gradcheck in float32), not the float64 tests of the kernels.
 //
 // Each checked element w moves by h = epsilon * max(1, |w|) each way; numeric = (L(w + h) - L(w - h)) / (the two
-// float32 values' difference). Errors are relative to max(|analytic|, |numeric|, 1e-3 * the largest |analytic|
-// element of the check), so that elements whose gradient is at rounding level do not decide.
+// float32 values' difference). Errors are relative to max(|analytic|, |numeric|, floor), the floor being what float32
+// can resolve: the larger of 1e-3 times the largest |analytic| element of the check and 1e-5 |L| / (2h) (a float32
+// forward pass gives the loss to about 1e-5 relative, over the step), so that elements whose gradient is at rounding
+// level do not decide. A 50% error in an element is still a relative error of at least ~10%.
 import { Dropout } from '../layers/dropout.js';
 import type { Input } from '../model/data.js';
 import type { LossSpec } from '../model/losses.js';
@@ -74,10 +76,7 @@ export function gradCheck(model: Sequential, x: Input, y: Input, options: GradCh
   const run = () => model.forwardBackward(x, y, lossOption).loss;
 
   // The analytic gradients, with the caller's gradients put back at the end.
-  if (!model.layers.every((l) => l.built)) {
-    run(); // builds the model from x (its first gradients are zeroed below)
-    model.zeroGrad();
-  }
+  if (!model.layers.every((l) => l.built)) model.predict(x); // builds the model from x
   const params = model.parameters();
   const saved = params.map((p) => p.grad.slice());
   try {
@@ -85,6 +84,7 @@ export function gradCheck(model: Sequential, x: Input, y: Input, options: GradCh
     const loss = run();
     const analytic = params.map((p) => p.grad.slice());
     const picks = params.map((p) => chooseElements(p.value.length, maxElements, random));
+    const resolution = params.map(() => [] as number[]); // per element: 1e-5 |L| / (2h)
     const numeric = params.map((p, k) =>
       picks[k].map((i) => {
         const w = p.value[i];
@@ -96,6 +96,7 @@ export function gradCheck(model: Sequential, x: Input, y: Input, options: GradCh
         p.value[i] = down;
         const lossDown = run();
         p.value[i] = w;
+        resolution[k].push((1e-5 * Math.max(Math.abs(loss), Math.abs(lossUp), Math.abs(lossDown))) / (up - down));
         return (lossUp - lossDown) / (up - down);
       }),
     );
@@ -110,7 +111,7 @@ export function gradCheck(model: Sequential, x: Input, y: Input, options: GradCh
         const a = analytic[k][i];
         const n = numeric[k][j];
         const abs = Math.abs(a - n);
-        const denominator = Math.max(Math.abs(a), Math.abs(n), floor);
+        const denominator = Math.max(Math.abs(a), Math.abs(n), floor, resolution[k][j]);
         const rel = denominator > 0 ? abs / denominator : abs === 0 ? 0 : Infinity;
         maxAbsoluteError = Math.max(maxAbsoluteError, abs);
         if (rel >= maxRelativeError || worst.index < 0) {

@@ -150,8 +150,9 @@ export interface Verdict {
 export function formatNumber(v: number): string {
   if (!Number.isFinite(v)) return String(v);
   if (v === 0) return '0';
-  const a = Math.abs(v);
-  if (a >= 1e-3 && a < 1e4) return String(Number(v.toPrecision(3)));
+  const rounded = Number(v.toPrecision(3));
+  const a = Math.abs(rounded);
+  if (a >= 1e-3 && a < 1e4) return String(rounded);
   return v.toExponential(1).replace('e+', 'e');
 }
 

@@ -42,7 +42,7 @@ export const forecast: Experiment = {
   question: 'On real data, what does z-score normalization do for an LSTM forecaster?',
   async run(ctx) {
     const small = ctx.size === 'small';
-    const epochs = small ? 40 : 200;
+    const epochs = small ? 100 : 200;
     const months = loadCo2();
     const ppm = months.map((m) => m.co2);
     const cut = ppm.length - TEST_MONTHS;

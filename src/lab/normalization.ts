@@ -25,7 +25,7 @@ interface Run {
   hidden: (typeof ACTIVATIONS)[number];
   hiddenNorm: number;
   outputNorm: number;
-  /** The share of each feature in the first layer's gradient norm: ||dW[:, j]|| / sum over j. */
+  /** The share of each feature in the first layer's gradient norm: ||dW[:, j]|| / sum over j (NaN if it is all 0). */
   share: [number, number];
   divergedAt: number | null;
   loss: number;
@@ -39,8 +39,8 @@ export const normalization: Experiment = {
     'What do raw, badly scaled inputs do to the first gradients and to training, and what does each normalization change?',
   async run(ctx) {
     const small = ctx.size === 'small';
-    const n = small ? 256 : 512;
-    const epochs = small ? 25 : 60;
+    const n = 512;
+    const epochs = small ? 40 : 60;
     const { x, y } = badlyScaled(n, ctx.seed);
     const baseline = variance(y.data);
     const runs: Run[] = [];
@@ -71,7 +71,7 @@ export const normalization: Experiment = {
           hidden,
           hiddenNorm,
           outputNorm,
-          share: [c1 / (c1 + c2), c2 / (c1 + c2)],
+          share: c1 + c2 > 0 ? [c1 / (c1 + c2), c2 / (c1 + c2)] : [NaN, NaN], // no gradient at all: no share
           divergedAt: result.divergedAt,
           loss,
           outcome,
@@ -100,7 +100,7 @@ export const normalization: Experiment = {
         r.hidden,
         fmt(r.hiddenNorm),
         fmt(r.outputNorm),
-        fmt(r.share[1]),
+        Number.isNaN(r.share[1]) ? 'no gradient' : fmt(r.share[1]),
         r.divergedAt === null ? '-' : `step ${r.divergedAt}`,
         fmt(r.loss),
         Number.isFinite(r.loss) ? fmt(r.loss / baseline) : '-',
@@ -113,7 +113,7 @@ export const normalization: Experiment = {
     const byName = (inputs: string) => runs.filter((r) => r.inputs === inputs);
     const rawFails = raw.every((r) => r.outcome !== 'trained');
     const normalizedTrain = ['min-max', 'z-score'].every((m) => byName(m).every((r) => r.outcome === 'trained'));
-    const rawShare = Math.max(...raw.map((r) => r.share[1]));
+    const rawShare = Math.max(...raw.map((r) => r.share[1]).filter((v) => !Number.isNaN(v)));
     const outcome = (r: Run) =>
       r.outcome === 'diverged'
         ? `${r.hidden} diverged at step ${r.divergedAt}`

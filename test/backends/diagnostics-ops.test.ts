@@ -38,7 +38,7 @@ describe('squaredDistance', () => {
   });
 
   test.skipIf(backend.name === 'js')('the addon checks its arguments', () => {
-    const call = backend.squaredDistance as (...args: unknown[]) => number;
+    const call = (...args: unknown[]) => (backend.squaredDistance as (...a: unknown[]) => number).apply(backend, args);
     expect(() => call(new Float32Array(3), new Float32Array(4))).toThrow(
       new RangeError("squaredDistance: b must be a Float32Array of a's length 3, received Float32Array(4)"),
     );
