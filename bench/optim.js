@@ -115,7 +115,7 @@ export function benchOptim({ quick = false, log = () => {} } = {}) {
   // clipping that actually scales (a second pass over the gradients), for completeness
   ms.clipGradNormScaling = interleaved({ clip: () => clipGradNorm(clipPs, 1e-3) }, rounds).clip;
   const js = createJsBackend('bench', 1, null);
-  log('  timing the js backend (Adam, SGD momentum, clipGradNorm), interleaved with native Adam');
+  log('  timing the js backend on Adam, interleaved with the same calls on native');
   const jsRounds = quick ? 2 : 3;
   const jsTimes = interleaved({ jsAdam: adamStepOn(js, jsPs), nativeAdam: adamStepOn(backend, adamPs) }, jsRounds);
   ms.jsAdam = jsTimes.jsAdam;
