@@ -19,7 +19,7 @@ import { findAnchors, loadTfjsCpu, medianOfRuns, openblasGflops, torchStepMs } f
 import { benchGemm, fmt, gemmCases } from './gemm.js';
 import { benchScalers, benchStream } from './normalize.js';
 import { CONFIGS, benchRecurrent, fmtMs, tfjsLstmStepMs } from './recurrent.js';
-import { benchOptim, torchOptimMs } from './optim.js';
+import { benchOptim } from './optim.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values: opts } = parseArgs({
@@ -125,53 +125,4 @@ if (wanted('normalize')) {
 }
 
 // --- optimizers and clipping ---
-if (wanted('optim')) {
-  log('\nOptimizers and clipping: 10 million float32 parameters in 10 tensors, native on 1 thread, ms per step');
-  const torchRuns = [];
-  if (anchorDir) torchRuns.push(torchOptimMs(anchorDir));
-  const r = benchOptim({ quick: opts.quick, log });
-  if (anchorDir) torchRuns.push(torchOptimMs(anchorDir));
-  const torch = anchorDir ? medianOfRuns(torchRuns) : null;
-  const t = (key) => torch?.get(key) ?? null;
-  const ratio = (a, b) => fmt(a && b ? a / b : null, 2);
-  // the memory-traffic limit: Adam reads param, grad, m, v and writes param, m, v (28 bytes per parameter)
-  const adamLimitMs = ((28 * 1e7) / (r.copyGBs * 1e9)) * 1000;
-  console.table([
-    {
-      step: 'Adam',
-      [`${r.backend} ms`]: fmtMs(r.ms.adam),
-      'torch ms': fmtMs(t('adam_loop')),
-      'torch foreach ms': fmtMs(t('adam_foreach')),
-      'torch / ours': ratio(t('adam_loop'), r.ms.adam),
-      target: '>= 3',
-    },
-    {
-      step: 'SGD momentum',
-      [`${r.backend} ms`]: fmtMs(r.ms.sgdMomentum),
-      'torch ms': fmtMs(t('sgd_momentum')),
-      'torch / ours': ratio(t('sgd_momentum'), r.ms.sgdMomentum),
-      target: '>= 1',
-    },
-    {
-      step: 'clipGradNorm (norm only)',
-      [`${r.backend} ms`]: fmtMs(r.ms.clipGradNorm),
-      'torch ms': fmtMs(t('clip_grad_norm')),
-      'torch / ours': ratio(t('clip_grad_norm'), r.ms.clipGradNorm),
-      target: '>= 1',
-    },
-    { step: 'clipGradNorm (scaling)', [`${r.backend} ms`]: fmtMs(r.ms.clipGradNormScaling) },
-  ]);
-  log(
-    `copy bandwidth ${fmt(r.copyGBs, 1)} GB/s (280 MB copied, read + write counted): Adam's 28 bytes per parameter ` +
-      `take ${fmtMs(adamLimitMs)} ms at that rate; Adam / limit = ${ratio(r.ms.adam, adamLimitMs)} (target <= 1.5; ` +
-      'the step also reads every gradient once more for the non-finite check, 32 bytes in all)',
-  );
-  log(
-    `js backend Adam ${fmtMs(r.ms.jsAdam)} ms vs native ${fmtMs(r.ms.nativeAdamKernels)} ms (same calls, interleaved): ` +
-      `js / native speed = ${ratio(r.ms.nativeAdamKernels, r.ms.jsAdam)} (target >= 0.33)`,
-  );
-  log(
-    `tiny model (4 tensors, 41 parameters), microseconds per step: Adam ${fmt(r.tiny.adam, 2)}, ` +
-      `clipGradNorm + Adam ${fmt(r.tiny.adamClip, 2)}, SGD momentum ${fmt(r.tiny.sgd, 2)}`,
-  );
-}
+if (wanted('optim')) benchOptim({ anchorDir, quick: opts.quick, log });
