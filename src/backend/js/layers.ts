@@ -156,6 +156,16 @@ export function activationBackward(
   for (let i = 0; i < n; i++) dx[i] = actBackward(act, param1, param2, x[i], y[i], dy[i]);
 }
 
+// Below this many multiply-adds a dense pass runs as plain loops: packing for the blocked GEMM costs more than it
+// saves on the tiny layers where per-call overhead is everything.
+const DIRECT_MACS = 1 << 15;
+let rowScratch = new Float64Array(64); // one row of float64 sums, grown on demand
+
+function scratch(n: number): Float64Array {
+  if (rowScratch.length < n) rowScratch = new Float64Array(n);
+  return rowScratch;
+}
+
 export function denseForward(
   act: number,
   param1: number,
@@ -169,8 +179,18 @@ export function denseForward(
   I: number,
   U: number,
 ): void {
-  if (b) for (let r = 0; r < N; r++) z.set(b, r * U);
-  sgemm(false, true, N, U, I, 1, x, I, w, I, b ? 1 : 0, z, U, 0, 0, 0);
+  if (N * I * U <= DIRECT_MACS) {
+    for (let r = 0; r < N; r++) {
+      for (let u = 0; u < U; u++) {
+        let s = 0;
+        for (let i = 0; i < I; i++) s += x[r * I + i] * w[u * I + i];
+        z[r * U + u] = b ? s + b[u] : s;
+      }
+    }
+  } else {
+    if (b) for (let r = 0; r < N; r++) z.set(b, r * U);
+    sgemm(false, true, N, U, I, 1, x, I, w, I, b ? 1 : 0, z, U, 0, 0, 0);
+  }
   if (act !== LINEAR || z !== y) activationForward(act, param1, param2, z, y, N, U);
 }
 
@@ -196,7 +216,6 @@ export function denseBackward(
     activationBackward(act, param1, param2, z, y, dy, dz, N, U);
     g = dz;
   }
-  sgemm(true, false, U, I, N, 1, g, U, x, I, 1, dw, I, 0, 0, 0);
   if (db) {
     for (let j = 0; j < U; j++) {
       let s = 0;
@@ -204,7 +223,29 @@ export function denseBackward(
       db[j] += s;
     }
   }
-  if (dx) sgemm(false, false, N, I, U, 1, g, U, w, I, 0, dx, I, 0, 0, 0);
+  if (N * I * U > DIRECT_MACS) {
+    sgemm(true, false, U, I, N, 1, g, U, x, I, 1, dw, I, 0, 0, 0);
+    if (dx) sgemm(false, false, N, I, U, 1, g, U, w, I, 0, dx, I, 0, 0, 0);
+    return;
+  }
+  const acc = scratch(I);
+  for (let u = 0; u < U; u++) {
+    acc.fill(0, 0, I);
+    for (let r = 0; r < N; r++) {
+      const gu = g[r * U + u];
+      for (let i = 0; i < I; i++) acc[i] += gu * x[r * I + i];
+    }
+    for (let i = 0; i < I; i++) dw[u * I + i] += acc[i];
+  }
+  if (!dx) return;
+  for (let r = 0; r < N; r++) {
+    acc.fill(0, 0, I);
+    for (let u = 0; u < U; u++) {
+      const gu = g[r * U + u];
+      for (let i = 0; i < I; i++) acc[i] += gu * w[u * I + i];
+    }
+    for (let i = 0; i < I; i++) dx[r * I + i] = acc[i];
+  }
 }
 
 export function layerNormForward(
