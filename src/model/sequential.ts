@@ -639,7 +639,7 @@ export class Sequential {
     const batches = Math.ceil(N / batchSize);
     const callbacks = new CallbackList([...userCallbacks, new ProgressLogger(verbose, epochs, batches)]);
     const random = new Random(seed);
-    const order = identity(N);
+    const order = identity(N).slice(); // shuffled in place: a copy of its own
     const engine = this.getEngine();
     const T = engine.inputIsSequence ? x.shape[1] : 1;
     const fused = engine.fuses(loss);
