@@ -597,10 +597,21 @@ const RECURRENT: Record<RecurrentOp, (call: never) => void> = {
   gruBackward: gruBackward as (c: GruBackwardCall) => void,
 };
 
-/** The js backend has no other thread: it runs the op now and returns a settled promise. */
+/**
+ * The js backend has no other thread: it runs the op now and returns a settled promise. An unknown op throws at once,
+ * as the native binding's argument checks do.
+ */
 export function recurrentAsync(call: RecurrentCall, op: RecurrentOp): Promise<void> {
+  const run = Object.hasOwn(RECURRENT, op) ? RECURRENT[op] : undefined;
+  if (!run) {
+    throw new RangeError(
+      `recurrentAsync: op must be one of ${Object.keys(RECURRENT)
+        .map((k) => `'${k}'`)
+        .join(', ')}, received '${String(op)}'`,
+    );
+  }
   try {
-    RECURRENT[op](call as never);
+    run(call as never);
     return Promise.resolve();
   } catch (error) {
     return Promise.reject(error);
