@@ -92,7 +92,7 @@ export function forecaster({ reps }) {
 const LSTM_B = { B: 64, T: 100, I: 64, H: 256 };
 
 function lstmB() {
-  const { B, T, I, H } = LSTM_B;
+  const { T, I, H } = LSTM_B;
   const m = sequential([layers.lstm({ units: H, inputShape: [T, I] }), layers.dense({ units: 1 })], { seed: 1 });
   m.compile({ optimizer: new Adam({ lr: 1e-3, globalClipNorm: 1 }), loss: 'mse' });
   return m;

@@ -367,7 +367,7 @@ describe('configs and the non-finite guard', () => {
     );
     const config = model.getConfig();
     expect(JSON.parse(JSON.stringify(config))).toEqual(config);
-    const copy = sequentialFromConfig(JSON.parse(JSON.stringify(config)));
+    const copy = sequentialFromConfig(JSON.parse(JSON.stringify(config)) as typeof config);
     expect(copy.getConfig()).toEqual(config);
     expect(copy.parameters().map((p) => Array.from(p.value))).toEqual(
       model.parameters().map((p) => Array.from(p.value)),

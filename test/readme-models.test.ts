@@ -7,21 +7,28 @@ import { expect, test } from 'vitest';
 
 const root = path.join(import.meta.dirname, '..');
 const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
-const section = readme.slice(readme.indexOf('\n## Models\n'), readme.indexOf('\n## ', readme.indexOf('\n## Models\n') + 5));
+const section = readme.slice(
+  readme.indexOf('\n## Models\n'),
+  readme.indexOf('\n## ', readme.indexOf('\n## Models\n') + 5),
+);
 const blocks = [...section.matchAll(/```js\n([\s\S]*?)```/g)].map((m) => m[1]);
 
 test('the Models section has its examples', () => {
   expect(blocks.length).toBeGreaterThanOrEqual(2);
 });
 
-test.each(blocks.map((code, i) => ({ i, code })))('README Models block $i runs as written', ({ i, code }) => {
-  const file = path.join(import.meta.dirname, `.readme-models-${i}.mjs`);
-  fs.writeFileSync(file, code);
-  try {
-    const out = execFileSync(process.execPath, [file], { encoding: 'utf8', cwd: root });
-    expect(out.length).toBeGreaterThan(0);
-    if (i === 1) expect(out).toContain('[ 0, 1, 1, 0 ]');
-  } finally {
-    fs.rmSync(file, { force: true });
-  }
-}, 60_000);
+test.each(blocks.map((code, i) => ({ i, code })))(
+  'README Models block $i runs as written',
+  ({ i, code }) => {
+    const file = path.join(import.meta.dirname, `.readme-models-${i}.mjs`);
+    fs.writeFileSync(file, code);
+    try {
+      const out = execFileSync(process.execPath, [file], { encoding: 'utf8', cwd: root });
+      expect(out.length).toBeGreaterThan(0);
+      if (i === 1) expect(out).toContain('[ 0, 1, 1, 0 ]');
+    } finally {
+      fs.rmSync(file, { force: true });
+    }
+  },
+  60_000,
+);

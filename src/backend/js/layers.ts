@@ -1,8 +1,6 @@
 // The layer ops in plain TypeScript: the twin of native/ops/layers.cc, activation-inl.h and layer_norm-inl.h (shapes
 // and semantics in native/ops/layers.h). Elementwise math is done in float64 and rounded once on store; row sums in
 // float64 in row order, as the native code does.
-import type { GruBackwardCall, GruForwardCall, LstmBackwardCall, LstmForwardCall } from '../recurrent-calls.js';
-import type { RnnBackwardCall, RnnForwardCall } from '../recurrent-calls.js';
 import type { RecurrentOp } from '../layer-codes.js';
 import type { RecurrentCall } from '../types.js';
 import { gruBackward, gruForward } from './gru.js';
@@ -589,12 +587,12 @@ export function firstNonFinite(x: Float32Array): number {
 }
 
 const RECURRENT: Record<RecurrentOp, (call: never) => void> = {
-  rnnForward: rnnForward as (c: RnnForwardCall) => void,
-  rnnBackward: rnnBackward as (c: RnnBackwardCall) => void,
-  lstmForward: lstmForward as (c: LstmForwardCall) => void,
-  lstmBackward: lstmBackward as (c: LstmBackwardCall) => void,
-  gruForward: gruForward as (c: GruForwardCall) => void,
-  gruBackward: gruBackward as (c: GruBackwardCall) => void,
+  rnnForward,
+  rnnBackward,
+  lstmForward,
+  lstmBackward,
+  gruForward,
+  gruBackward,
 };
 
 /**
@@ -614,6 +612,6 @@ export function recurrentAsync(call: RecurrentCall, op: RecurrentOp): Promise<vo
     run(call as never);
     return Promise.resolve();
   } catch (error) {
-    return Promise.reject(error);
+    return Promise.reject(error instanceof Error ? error : new Error(String(error)));
   }
 }
