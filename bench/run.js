@@ -3,7 +3,7 @@
 //
 //   npm run bench                    everything, with anchors from ../shared/anchors/ when present
 //   npm run bench -- --quick         shorter timings
-//   npm run bench -- --only gemm,rnn  some parts only (gemm, rnn, normalize, optim)
+//   npm run bench -- --only gemm,rnn  some parts only (gemm, rnn, normalize, optim, train)
 //   npm run bench -- --no-anchors    skip the anchor scripts
 //   npm run bench -- --anchors DIR   anchor scripts from DIR
 //   npm run bench -- --tfjs DIR      TensorFlow.js (pure-JS cpu backend) resolved from DIR (default: here; see
@@ -15,11 +15,12 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { backendInfo } from '../dist/index.js';
-import { findAnchors, loadTfjsCpu, medianOfRuns, openblasGflops, torchStepMs } from './anchors.js';
+import { findAnchors, loadTfjsCpu, medianOfRuns, openblasGflops, torchStepMs, torchTrain } from './anchors.js';
 import { benchGemm, fmt, gemmCases } from './gemm.js';
 import { benchScalers, benchStream } from './normalize.js';
 import { CONFIGS, benchRecurrent, fmtMs, tfjsLstmStepMs } from './recurrent.js';
 import { benchOptim } from './optim.js';
+import { benchTrain, benchTrainJs } from './train.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values: opts } = parseArgs({
@@ -126,3 +127,93 @@ if (wanted('normalize')) {
 
 // --- optimizers and clipping ---
 if (wanted('optim')) benchOptim({ anchorDir, quick: opts.quick, log });
+
+// --- training through the model API ---
+if (wanted('train')) {
+  log('\nTraining through the model API (one optimizer step = forward, loss, backward, clipping to norm 1, Adam)');
+  const torchRuns = [];
+  const torchLstmB = [];
+  if (anchorDir) {
+    torchRuns.push(torchTrain(anchorDir));
+    torchLstmB.push(torchStepMs(anchorDir));
+  }
+  const ours = await benchTrain({ quick: opts.quick, log });
+  log('  js backend (child process)');
+  const js = benchTrainJs({ quick: opts.quick });
+  if (anchorDir) {
+    torchRuns.push(torchTrain(anchorDir));
+    torchLstmB.push(torchStepMs(anchorDir));
+  }
+  const torch = anchorDir ? medianOfRuns(torchRuns) : null;
+  const torchB = anchorDir ? (medianOfRuns(torchLstmB)?.get('lstm B=64 T=100 I=64 H=256') ?? null) : null;
+  const threads = info.cores;
+  const t = (key) => torch?.get(key) ?? null;
+  const ratio = (theirs, mine) => (theirs && mine ? fmt(theirs / mine, 2) : '-');
+  const us = (v) => (v === null ? '-' : v.toFixed(1));
+  const f = ours.fit;
+  console.table([
+    {
+      step: 'tiny 2-10-1 MLP, batch 32 (us): custom loop',
+      'native 1T': us(ours.tiny.customUs),
+      [`native ${threads}T`]: '-',
+      js: us(js.tiny.customUs),
+      'torch 1T': us(t('mlp_tiny')),
+      'torch / native': ratio(t('mlp_tiny'), ours.tiny.customUs),
+      'torch / js': ratio(t('mlp_tiny'), js.tiny.customUs),
+    },
+    {
+      step: 'tiny 2-10-1 MLP, batch 32 (us): trainOnBatch',
+      'native 1T': us(ours.tiny.trainOnBatchUs),
+      [`native ${threads}T`]: '-',
+      js: us(js.tiny.trainOnBatchUs),
+      'torch 1T': us(t('mlp_tiny')),
+      'torch / native': ratio(t('mlp_tiny'), ours.tiny.trainOnBatchUs),
+      'torch / js': ratio(t('mlp_tiny'), js.tiny.trainOnBatchUs),
+    },
+    {
+      step: '784-256-256-10 MLP, batch 128 (ms)',
+      'native 1T': fmtMs(ours.mnist1),
+      [`native ${threads}T`]: fmtMs(ours.mnistAll),
+      js: fmtMs(js.mnist),
+      'torch 1T': fmtMs(t('mlp_mnist')),
+      'torch / native': `${ratio(t('mlp_mnist'), ours.mnist1)} (1T), ${ratio(t('mlp_mnist'), ours.mnistAll)} (${threads}T)`,
+      'torch / js': ratio(t('mlp_mnist'), js.mnist),
+    },
+    {
+      step: 'LSTM(8->64) T24 B32 + dense (ms)',
+      'native 1T': fmtMs(ours.forecaster1),
+      [`native ${threads}T`]: fmtMs(ours.forecasterAll),
+      js: fmtMs(js.forecaster),
+      'torch 1T': fmtMs(t('lstm_forecast')),
+      'torch / native': `${ratio(t('lstm_forecast'), ours.forecaster1)} (1T), ${ratio(t('lstm_forecast'), ours.forecasterAll)} (${threads}T)`,
+      'torch / js': ratio(t('lstm_forecast'), js.forecaster),
+    },
+    {
+      step: 'LSTM B + dense inside fit (ms per step)',
+      'native 1T': fmtMs(ours.fit1.fitMs),
+      [`native ${threads}T`]: fmtMs(f.fitMs),
+      js: '-',
+      'torch 1T': fmtMs(torchB),
+      'torch / native': `${ratio(torchB, ours.fit1.fitMs)} (1T), ${ratio(torchB, f.fitMs)} (${threads}T)`,
+      'torch / js': '-',
+    },
+    {
+      step: 'predict, LSTM B + dense, one batch of 64 (ms)',
+      'native 1T': fmtMs(ours.fit1.predictMs),
+      [`native ${threads}T`]: fmtMs(f.predictMs),
+      js: '-',
+      'torch 1T': fmtMs(t('lstm_predict')),
+      'torch / native': `${ratio(t('lstm_predict'), ours.fit1.predictMs)} (1T), ${ratio(t('lstm_predict'), f.predictMs)} (${threads}T)`,
+      'torch / js': '-',
+    },
+  ]);
+  log(
+    `fit vs the bare LSTM kernels (forward + backward, same buffers), LSTM B: ${fmtMs(f.fitMs)} vs ${fmtMs(f.bareMs)} ms ` +
+      `(${threads}T, fit / bare = ${fmt(f.fitMs / f.bareMs, 3)}); ${fmtMs(ours.fit1.fitMs)} vs ${fmtMs(ours.fit1.bareMs)} ms (1T, ` +
+      `${fmt(ours.fit1.fitMs / ours.fit1.bareMs, 3)})`,
+  );
+  log(
+    `event-loop delay while fit trains LSTM B (monitorEventLoopDelay, 1 ms resolution): p99 ${f.p99.toFixed(1)} ms, ` +
+      `max ${f.maxDelay.toFixed(1)} ms (${threads}T); p99 ${ours.fit1.p99.toFixed(1)} ms, max ${ours.fit1.maxDelay.toFixed(1)} ms (1T)`,
+  );
+}
