@@ -209,6 +209,11 @@ if (wanted('train')) {
       `${fmt(ours.fit1.fitMs / ours.fit1.bareMs, 3)})`,
   );
   log(
+    `orthogonal initializer (blocked Householder QR): 1024 x 1024 in ${fmtMs(ours.orthogonal.square)} ms, the ` +
+      `(4096, 1024) weight_hh of an LSTM with H = 1024 in ${fmtMs(ours.orthogonal.lstmH1024)} ms (native 1T); ` +
+      `1024 x 1024 in ${fmtMs(js.orthogonal.square)} ms on the js backend`,
+  );
+  log(
     `event-loop delay while fit trains LSTM B (monitorEventLoopDelay, 1 ms resolution): p99 ${f.p99.toFixed(1)} ms, ` +
       `max ${f.maxDelay.toFixed(1)} ms (${threads}T); p99 ${ours.fit1.p99.toFixed(1)} ms, max ${ours.fit1.maxDelay.toFixed(1)} ms (1T)`,
   );

@@ -6,6 +6,8 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { Adam, backendInfo, clipGradNorm, layers, sequential, setThreads } from '../dist/index.js';
 import { backend } from '../dist/backend/index.js';
+import { initialize } from '../dist/model/initializers.js';
+import { Random } from '../dist/model/random.js';
 import { median } from './anchors.js';
 
 const filled = (n, seed = 1, scale = 0.5) => {
@@ -202,6 +204,17 @@ export async function lstmInFit({ quick }) {
   };
 }
 
+/** ms to draw an orthogonal (rows, cols) weight: Keras' Orthogonal through the blocked Householder QR. */
+export function orthogonalMs(rows, cols, reps) {
+  const out = new Float32Array(rows * cols);
+  return timeMs(
+    () =>
+      initialize('orthogonal', { shape: [rows, cols], fanIn: cols, fanOut: rows, pytorchBound: 0 }, new Random(1), out),
+    reps,
+    1,
+  );
+}
+
 /** The native rows (this process): 1 thread and all threads, interleaved. */
 export async function benchTrain({ quick = false, log = () => {} } = {}) {
   const info = backendInfo();
@@ -225,8 +238,13 @@ export async function benchTrain({ quick = false, log = () => {} } = {}) {
   result.fit = await lstmInFit({ quick });
   setThreads(1);
   result.fit1 = await lstmInFit({ quick: true });
+  const orthogonal = {
+    square: orthogonalMs(1024, 1024, quick ? 1 : 3),
+    lstmH1024: orthogonalMs(4096, 1024, quick ? 1 : 3),
+  };
   setThreads(threads);
   return {
+    orthogonal,
     tiny: result.tiny,
     mnist1: median(result.mnist1),
     mnistAll: median(result.mnistAll),
@@ -253,5 +271,6 @@ if (process.argv[2] === '--child') {
   const tiny = tinyMlp({ quick });
   const mnist = mnistMlp({ reps: quick ? 2 : 5 });
   const fc = forecaster({ reps: quick ? 3 : 7 });
-  console.log(JSON.stringify({ tiny, mnist, forecaster: fc }));
+  const orthogonal = { square: orthogonalMs(1024, 1024, 1) };
+  console.log(JSON.stringify({ tiny, mnist, forecaster: fc, orthogonal }));
 }

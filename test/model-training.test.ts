@@ -349,6 +349,39 @@ describe('fit and the event loop; dropout', () => {
   });
 });
 
+describe('wrappers and hooks', () => {
+  test('layers.bidirectional(layer, { mergeMode }) is the layer with bidirectional: true', () => {
+    const wrapped = layers.bidirectional(layers.gru({ units: 3, returnSequences: true }), { mergeMode: 'sum' });
+    const model = sequential([layers.dense({ units: 2, inputShape: [4, 2] }), wrapped], { seed: 1 });
+    expect(model.outputShape).toEqual([4, 3]);
+    expect(wrapped.getConfig()).toMatchObject({ bidirectional: true, mergeMode: 'sum', returnSequences: true });
+    expect(model.parameters().map((p) => p.name)).toContain('gru.weight_hh_l0_reverse');
+    expect(() => layers.bidirectional(layers.dense({ units: 1 }) as never)).toThrow(
+      /layers\.bidirectional: layer must be a recurrent layer/,
+    );
+  });
+
+  test('onGradients sees every gradient after the backward pass and before the optimizer step', async () => {
+    const { x, y } = xorData();
+    const model = sequential([layers.dense({ units: 1, inputShape: [2] })], { seed: 1 });
+    model.compile({ optimizer: new SGD({ lr: 0.5 }), loss: 'mse' });
+    const seen: { step: number; grad: number[]; value: number[] }[] = [];
+    const monitor = {
+      onGradients: ({
+        step,
+        parameters,
+      }: {
+        step: number;
+        parameters: { grad: Float32Array; value: Float32Array }[];
+      }) => void seen.push({ step, grad: Array.from(parameters[0].grad), value: Array.from(parameters[0].value) }),
+    };
+    await model.fit(x, y, { epochs: 2, batchSize: 4, callbacks: [monitor], ...quiet });
+    expect(seen.map((s) => s.step)).toEqual([0, 1]);
+    // the second step's weights are the first's minus lr * gradient: the hook ran before each update
+    seen[1].value.forEach((v, i) => expect(v).toBeCloseTo(seen[0].value[i] - 0.5 * seen[0].grad[i], 6));
+  });
+});
+
 describe('configs and the non-finite guard', () => {
   test('getConfig is plain JSON; sequentialFromConfig rebuilds the same model with the same weights', () => {
     const model = sequential(
