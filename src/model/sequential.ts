@@ -288,7 +288,7 @@ export class Sequential {
       throw rangeError(
         fn,
         'loss',
-        'a loss for one output unit (sparseCategoricalCrossentropy needs one unit per class)',
+        'a loss that fits one output unit (sparseCategoricalCrossentropy needs one unit per class, at least 2)',
         `'${loss.name}'`,
       );
     }
