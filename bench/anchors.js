@@ -14,7 +14,7 @@ export function findAnchors(option, root) {
 }
 
 // Runs one anchor script with single-threaded BLAS/OpenMP and returns its stdout lines, or null on failure.
-function runScript(python, script, args = []) {
+export function runScript(python, script, args = []) {
   const result = spawnSync(python, [script, ...args], {
     encoding: 'utf8',
     env: { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' },

@@ -3,7 +3,7 @@
 //
 //   npm run bench                    everything, with anchors from ../shared/anchors/ when present
 //   npm run bench -- --quick         shorter timings
-//   npm run bench -- --only gemm,rnn  some parts only (gemm, rnn, normalize, train)
+//   npm run bench -- --only gemm,rnn  some parts only (gemm, rnn, normalize, optim, train)
 //   npm run bench -- --no-anchors    skip the anchor scripts
 //   npm run bench -- --anchors DIR   anchor scripts from DIR
 //   npm run bench -- --tfjs DIR      TensorFlow.js (pure-JS cpu backend) resolved from DIR (default: here; see
@@ -19,6 +19,7 @@ import { findAnchors, loadTfjsCpu, medianOfRuns, openblasGflops, torchStepMs, to
 import { benchGemm, fmt, gemmCases } from './gemm.js';
 import { benchScalers, benchStream } from './normalize.js';
 import { CONFIGS, benchRecurrent, fmtMs, tfjsLstmStepMs } from './recurrent.js';
+import { benchOptim } from './optim.js';
 import { benchTrain, benchTrainJs } from './train.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -123,6 +124,9 @@ if (wanted('normalize')) {
     `StandardScaler.transformStream(): ${stream.rows} rows of 10 numbers in ${stream.ms.toFixed(0)} ms = ${fmt(stream.rowsPerSecond / 1e3, 0)} thousand rows/s`,
   );
 }
+
+// --- optimizers and clipping ---
+if (wanted('optim')) benchOptim({ anchorDir, quick: opts.quick, log });
 
 // --- training through the model API ---
 if (wanted('train')) {

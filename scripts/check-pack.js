@@ -1,12 +1,14 @@
 #!/usr/bin/env node
 // Checks the published form of the package: `npm pack` (which runs prepack: the TypeScript build and a
 // prebuild), then installs the tarball into an empty folder as a user would, and checks that the native backend
-// loads from prebuilds/ with nothing built on install. Used by .ci/run.
+// loads from prebuilds/ with nothing built on install, and that its types compile in a fresh TypeScript project
+// (scripts/check-types.js). Used by .ci/run.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { checkTypes } from './check-types.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'steadygrad-pack-'));
@@ -42,6 +44,11 @@ try {
   if (info.backend !== 'native') throw new Error(`expected the native backend, got ${JSON.stringify(info)}`);
   if (C.join() !== '19,22,43,50') throw new Error(`wrong product ${C}`);
   console.log(`check-pack: ok: ${prebuild} loads from the installed tarball (${info.isa}, ${info.kernels.sgemm})`);
+
+  // The published types, in a fresh strict TypeScript project without @types/node (test/types/), against the
+  // same installed tarball.
+  const configs = checkTypes(app);
+  console.log(`check-pack: ok: the installed types check with ${configs.join(' and ')} (test/types/)`);
 } finally {
   fs.rmSync(work, { recursive: true, force: true });
 }

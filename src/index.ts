@@ -13,8 +13,32 @@ export {
   applyNormalization,
   normalize,
 } from './normalize/index.js';
+export { MapMinMaxScaler, MapStdScaler, mapminmax, mapstd, scalerFromJSON } from './normalize/index.js';
 export type * from './normalize/index.js';
-export { Adagrad, Adam, AdamW, Optimizer, RMSprop, SGD, clipGradNorm, clipGradValue } from './optim/index.js';
+export {
+  Adagrad,
+  Adam,
+  AdamW,
+  ChainedScheduler,
+  ConstantLR,
+  CosineAnnealingLR,
+  CosineAnnealingWarmRestarts,
+  ExponentialLR,
+  LRScheduler,
+  LinearLR,
+  MultiStepLR,
+  OneCycleLR,
+  Optimizer,
+  PolynomialLR,
+  RMSprop,
+  ReduceLROnPlateau,
+  SGD,
+  Schedule,
+  SequentialLR,
+  StepLR,
+  clipGradNorm,
+  clipGradValue,
+} from './optim/index.js';
 export type * from './optim/index.js';
 export { layers } from './layers/registry.js';
 export type { Layer, Parameter as ModelParameter, Shape } from './layers/layer.js';

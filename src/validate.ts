@@ -197,11 +197,20 @@ export function checkFloat32(
   return value;
 }
 
-/** One of `choices`. */
-export function checkChoice<T extends string>(fn: string, name: string, value: unknown, choices: readonly T[]): T {
+/** One of `choices`; with `suggest`, a misspelt one gets a "did you mean". */
+export function checkChoice<T extends string>(
+  fn: string,
+  name: string,
+  value: unknown,
+  choices: readonly T[],
+  { suggest = false }: { suggest?: boolean } = {},
+): T {
   const expected = `one of ${choices.map((c) => `'${c}'`).join(', ')}`;
   if (typeof value !== 'string') throw typeError(fn, name, expected, value);
-  if (!(choices as readonly string[]).includes(value)) throw rangeError(fn, name, expected, describe(value));
+  if (!(choices as readonly string[]).includes(value)) {
+    const guess = suggest ? closest(value, choices) : undefined;
+    throw rangeError(fn, name, expected, `${describe(value)}${guess ? ` (did you mean '${guess}'?)` : ''}`);
+  }
   return value as T;
 }
 

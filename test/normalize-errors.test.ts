@@ -33,7 +33,7 @@ const CASES: [string, () => unknown, typeof Error, string][] = [
   ],
   [
     'an option of another method',
-    () => normalize(X, 'zscore', { p: 2 }),
+    () => normalize(X, 'zscore', { p: 2 } as never),
     RangeError,
     "normalize: each option must be one of dim, shape, columns, type, received 'p'",
   ],

@@ -13,8 +13,11 @@ import {
   RobustScaler,
   StandardScaler,
   normalize,
+  type CenterOption,
+  type CenterScaleOptions,
+  type ScaleOption,
   type NormalizeMethod,
-  type NormalizeOptions,
+  type NormalizeMethodOptions,
 } from '../src/index.js';
 
 type Cell = number | null;
@@ -41,6 +44,16 @@ interface Fixture {
     transform_test: Cell[][];
     inverse_test: Cell[][] | null;
   }[];
+  matlab_center_scale: {
+    name: string;
+    center: string | number | number[] | null;
+    scale: string | number | number[] | null;
+    dim: 1 | 2;
+    dataset: string;
+    N: Cell[][];
+    C: Cell[];
+    S: Cell[];
+  }[];
 }
 
 const fixture: Fixture = JSON.parse(
@@ -59,7 +72,10 @@ function expectClose(actual: ArrayLike<number>, expected: ArrayLike<Cell>, what:
   }
 }
 
-function matlabOptions(method: NormalizeMethod, option: Fixture['matlab'][number]['option']): NormalizeOptions {
+function matlabOptions(
+  method: NormalizeMethod,
+  option: Fixture['matlab'][number]['option'],
+): NormalizeMethodOptions[NormalizeMethod] {
   if (option === null) return {};
   switch (method) {
     case 'zscore':
@@ -89,6 +105,32 @@ describe("MATLAB's normalize", () => {
     expectClose((r.data as number[][]).flat(), c.N.flat(), 'N');
     expectClose(r.center, c.C, 'C');
     expectClose(r.scale, c.S, 'S');
+  });
+});
+
+describe("MATLAB's combined normalize(A, 'center', c, 'scale', s), and given C and S", () => {
+  test('the fixture covers computed and given parts, both dims', () => {
+    const cases = fixture.matlab_center_scale;
+    expect(cases.some((c) => Array.isArray(c.center) && Array.isArray(c.scale))).toBe(true);
+    expect(cases.some((c) => c.center === null) && cases.some((c) => c.scale === null)).toBe(true);
+    expect(cases.some((c) => c.dim === 2)).toBe(true);
+  });
+
+  test.each(fixture.matlab_center_scale.map((c) => [c.name, c] as const))('%s', (_, c) => {
+    const options = {
+      dim: c.dim,
+      ...(c.center === null ? {} : { center: c.center as CenterOption }),
+      ...(c.scale === null ? {} : { scale: c.scale as ScaleOption }),
+    } as CenterScaleOptions;
+    const r = normalize(dataset(c.dataset), options);
+    expectClose((r.data as number[][]).flat(), c.N.flat(), 'N');
+    expectClose(r.center, c.C, 'C');
+    expectClose(r.scale, c.S, 'S');
+    // the same through the method form when only one part is given
+    if (c.scale === null) {
+      const m = normalize(dataset(c.dataset), 'center', { center: c.center as CenterOption, dim: c.dim });
+      expect(m.data).toEqual(r.data);
+    }
   });
 });
 

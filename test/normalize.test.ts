@@ -2,7 +2,7 @@
 // returned center and scale reproduce the result on new data. (Parity with Octave and scikit-learn: see
 // normalize-fixtures.test.ts.)
 import { describe, expect, test } from 'vitest';
-import { applyNormalization, normalize } from '../src/index.js';
+import { applyNormalization, normalize, type NormalizeMethod, type NormalizeMethodOptions } from '../src/index.js';
 
 const col = (values: number[]) => values.map((v) => [v]);
 const flat = (d: unknown) => (d as number[][]).flat();
@@ -16,7 +16,7 @@ describe('normalize', () => {
 
   test('every method on one column', () => {
     const x = col([2, -4, 6, 8, NaN]);
-    const cases: [Parameters<typeof normalize>[1], Parameters<typeof normalize>[2], number, number][] = [
+    const cases: [NormalizeMethod, NormalizeMethodOptions[NormalizeMethod], number, number][] = [
       ['zscore', { type: 'robust' }, 4, 3], // median 4; |x - 4| = 2, 8, 2, 4, whose median is 3
       ['norm', { p: 1 }, 0, 20],
       ['norm', { p: Infinity }, 0, 8],
@@ -72,7 +72,7 @@ describe('normalize', () => {
     expect(r.center).toEqual([2.5, 25]);
     expect((r.data as { data: Float32Array }).data).toBeInstanceOf(Float32Array);
     expect(Array.from((r.data as { data: Float32Array }).data)).toEqual([-1.5, -15, -0.5, -5, 0.5, 5, 1.5, 15]);
-    expect(normalize(Float64Array.from([1, 3]), 'center').data).toEqual(Float64Array.from([-1, 1]));
+    expect(normalize(Float64Array.from([1, 3]), 'center', { shape: [2, 1] }).data).toEqual(Float64Array.from([-1, 1]));
   });
 
   test('objects: the chosen columns, others pass through', () => {

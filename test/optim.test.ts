@@ -393,6 +393,24 @@ describe('state dicts', () => {
     });
   }
 
+  test('getConfig gives the options that rebuild the optimizer', () => {
+    const opt = new AdamW([param(3)], { lr: 0.05, betas: [0.8, 0.9], globalClipNorm: 2, nonFinite: 'skip' });
+    const { type, ...options } = opt.getConfig();
+    expect(type).toBe('AdamW');
+    expect(JSON.parse(JSON.stringify(options))).toEqual({
+      lr: 0.05,
+      betas: [0.8, 0.9],
+      eps: 1e-8,
+      weightDecay: 1e-2,
+      amsgrad: false,
+      maximize: false,
+      nonFinite: 'skip',
+      globalClipNorm: 2,
+    });
+    const again = new AdamW([param(3)], options);
+    expect(again.getConfig()).toEqual(opt.getConfig());
+  });
+
   test('loadStateDict checks everything before changing anything', () => {
     const ps = [param(4), param(6)];
     const opt = new Adam(ps, { lr: 0.01 });

@@ -164,7 +164,8 @@ describe('StandardScaler', () => {
                 ? 1
                 : n;
         const end = Math.min(n, start + size);
-        scaler.partialFit(x.subarray(start, end));
+        // the first chunk needs a shape; after it, the fitted column count reads a flat array
+        scaler.partialFit(x.subarray(start, end), start === 0 ? { shape: [end, 1] } : undefined);
         start = end;
       }
       expect(Math.abs(scaler.mean[0] - mean) / mean).toBeLessThanOrEqual(1e-10);

@@ -14,6 +14,8 @@
 //   clampInPlace(x, c)                   x = clamp(x, -c, c)
 // Every state array has param's length; the last four arguments of an update are the gradient's preparation
 // (optim::GradPrep). The values are not scanned: finiteness is the TypeScript layer's check, once per step.
+// Single-threaded, as the normalization passes: each pass streams its arrays once and is bound by memory bandwidth
+// (on a 2-core VM shared with other work, splitting it between two threads measured 2-3x slower, not faster).
 #include <cmath>
 #include <string>
 

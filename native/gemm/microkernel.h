@@ -1,20 +1,23 @@
 // The sgemm microkernel: the only part of the GEMM written once per instruction set (the BLIS design).
 //
 // Everything else (blocking, packing, threading) is portable and lives in sgemm.cc. A microkernel updates one
-// MR x NR tile of a row-major C from an A micro-panel and a B micro-panel:
+// MR x NR tile of a row-major C from a micro-panel of A and one of B:
 //
-//   C[i*ldc + j] = alpha * sum_{p < kc} a[p*MR + i] * b[p*ldb + j]  +  beta * C[i*ldc + j]
+//   C[i*ldc + j] = alpha * sum_{p < kc} a[i*rsa + p*csa] * b[p*ldb + j]  +  beta * C[i*ldc + j]
 //   for 0 <= i < m, 0 <= j < n.
 //
 // Contract:
-//   a     packed A micro-panel, kc x MR, k-major (the MR values of one k are adjacent). Rows i >= m are zero.
-//   b     B micro-panel, kc x NR, row p at b + p*ldb. Either packed (ldb == NR, aligned to min(64, 4*NR) bytes,
-//         columns j >= n zero), or, for a full-width tile (n == NR), B itself read in place (ldb = B's row
-//         stride, any alignment). A kernel never reads past column NR - 1 of a row.
+//   a     the A micro-panel, kc x m: element (i, p) at a[i*rsa + p*csa]. Packed by pack_a (rsa = 1, csa = MR,
+//         64-byte aligned, rows i >= m zero), or read where it is: op(A) not transposed (rsa = lda, csa = 1) or
+//         transposed (rsa = 1, csa = lda). Only rows i < m are read. Any alignment.
+//   b     the B micro-panel, kc x n: row p at b + p*ldb. Packed by pack_b (ldb = NR, 64-byte aligned, columns
+//         j >= n zero), or a non-transposed B read where it is (ldb = B's row stride). Only columns j < n are
+//         read (an edge tile of B read in place uses masked or partial loads). Any alignment.
 //   c     the tile's top-left element in C; any alignment; row stride ldc >= n (in elements).
-//   kc    >= 1. Each C element is a chain of multiply-adds over p = 0, 1, ..., kc-1 in that order, then the alpha
-//         and beta terms, with the same operations whatever m, n and ldb are. So an edge tile is bit-identical to
-//         a full one, and so is any split of C between threads.
+//   kc    >= 1. Each C element is a chain of multiply-adds (fused where the ISA has FMA) over p = 0, 1, ..., kc-1
+//         in that order, then the alpha and beta terms, with the same operations whatever m, n, the strides and
+//         the alignment are. So an edge tile is bit-identical to a full one, a packed operand to one read in
+//         place, and any split of C between threads to any other.
 //   m, n  the valid part of the tile: 1 <= m <= MR, 1 <= n <= NR. Only that part of C is read or written.
 //   beta  when beta == 0, C is written without being read (BLAS semantics: NaN or Inf in C does not propagate).
 #pragma once
@@ -25,8 +28,8 @@
 
 namespace sg::gemm {
 
-using MicrokernelFn = void (*)(int64_t kc, float alpha, const float* a, const float* b, int64_t ldb, float beta,
-                               float* c, int64_t ldc, int m, int n);
+using MicrokernelFn = void (*)(int64_t kc, float alpha, const float* a, int64_t rsa, int64_t csa, const float* b,
+                               int64_t ldb, float beta, float* c, int64_t ldc, int m, int n);
 
 // Packing routines for this kernel's MR and NR (see pack.h).
 using PackAFn = void (*)(bool trans, const float* a, int64_t lda, int64_t mc, int64_t kc, float* out);
@@ -36,12 +39,6 @@ struct Microkernel {
   const char* name;  // "sgemm_avx512_12x32": precision, instruction set, tile
   int mr;            // rows of the C tile
   int nr;            // columns of the C tile
-  // Cache blocking for the frame (sgemm.cc), in elements. The mr x kc micro-panel of A stays in L1 while the
-  // kc x nr micro-panels of B stream from the packed kc x nc block of B, which stays in L2. mc only bounds the
-  // packed A block (one micro-panel of it is hot at a time), so it is large: B is repacked once per mc rows.
-  int kc;
-  int nc;
-  int mc;
   MicrokernelFn fn;
   PackAFn pack_a;  // pack_a<mr>
   PackBFn pack_b;  // pack_b<nr>

@@ -3,9 +3,10 @@
 // Row-major C = A * B is computed as tiles of MR x NR by the ISA's microkernel (microkernel.h). Loop nest, outer
 // to inner, for one thread's block of C:
 //
-//   for ic in M by MC:                 A block, MC x KC, packed into MR-row micro-panels
+//   for ic in M by MC:                 A block, MC x KC, packed into MR-row micro-panels (or read in place)
 //     for pc in K by KC:
-//       for jc in N by NC:             B block, KC x NC, packed into NR-column micro-panels; stays in L2
+//       for jc in N by NC:             B block, KC x NC, packed into NR-column micro-panels (or read in place);
+//                                      stays in L2
 //         for ir in MC by MR:          A micro-panel, KC x MR; stays in L1 across the jr loop
 //           for jr in NC by NR:        B micro-panel streamed from L2
 //             microkernel
@@ -13,6 +14,11 @@
 // The K blocks after the first accumulate into C with beta = 1. Threads each take a rectangle of C (whole tiles),
 // so every element sees exactly the same operations whatever the thread count. sgemm_packed() runs the same loops
 // over a B packed beforehand (PackedMatrix), which is how recurrent layers reuse their weights at every step.
+//
+// Packing is skipped where it does not pay (gemm::choose_plan): the microkernel reads A through a row and a column
+// stride, so both op(A) = A and op(A) = A^T can be read in place, and it reads a non-transposed B in place with
+// masked loads at the right edge. Small and skinny products (a 32^3 product, a classifier head with N = 10) then
+// run with no copy at all.
 #include "gemm/sgemm.h"
 
 #include <algorithm>
@@ -28,7 +34,7 @@ namespace {
 constexpr int64_t kMinParallelMacs = int64_t(1) << 18;
 
 // B micro-panels are read once per MR rows of the block. When that is only a few times, packing B costs more than
-// it saves, and full-width micro-panels of a non-transposed B are read in place.
+// it saves.
 constexpr int64_t kMaxPassesInPlace = 4;
 
 float* aligned_floats(size_t floats) {
@@ -59,6 +65,10 @@ int64_t round_up(int64_t x, int64_t to) {
   return (x + to - 1) / to * to;
 }
 
+int64_t round_down(int64_t x, int64_t to) {
+  return x / to * to;
+}
+
 // Splits `total` into the fewest blocks of at most `max_block`, of equal size rounded up to a multiple of `unit`,
 // so that a size just over the limit does not leave a sliver of a block that costs a full repacking.
 int64_t balanced_block(int64_t total, int64_t max_block, int64_t unit) {
@@ -66,77 +76,85 @@ int64_t balanced_block(int64_t total, int64_t max_block, int64_t unit) {
   return std::min(max_block, round_up((total + blocks - 1) / blocks, unit));
 }
 
-// The macro-kernel: C[0:mc, 0:nc] = alpha * (packed A block, mc x kc) * (B panels) + beta * C.
-// b_panel(q) gives panel q's first row and *ldb its row stride (NR when packed, B's own stride when in place).
-template <class PanelFn>
+// Where the microkernel finds the A micro-panels of one (ic, pc) block: packed, or in op(A) itself.
+struct APanels {
+  const float* base;
+  int64_t rs, cs;      // element (i, p) of the block at base[i*rs + p*cs]
+  int64_t panel_step;  // from one micro-panel (MR rows) to the next
+};
+
+// Where it finds the B micro-panels of one (pc, jc) block: packed (here or beforehand), or in B itself.
+struct BPanels {
+  const float* base;
+  int64_t ld;          // row stride of a micro-panel
+  int64_t panel_step;  // from one micro-panel (NR columns) to the next
+};
+
+// The macro-kernel: C[0:mc, 0:nc] = alpha * A block (mc x kc) * B block (kc x nc) + beta * C.
 void macro_kernel(const gemm::Microkernel& uk, int64_t kc, int64_t mc, int64_t nc, float alpha, float beta,
-                  const float* packed_a, PanelFn b_panel, float* c, int64_t ldc) {
+                  const APanels& a, const BPanels& b, float* c, int64_t ldc) {
   for (int64_t ir = 0; ir < mc; ir += uk.mr) {
     const int rows = static_cast<int>(std::min<int64_t>(uk.mr, mc - ir));
-    const float* ap = packed_a + ir * kc;
+    const float* ap = a.base + (ir / uk.mr) * a.panel_step;
     float* c_row = c + ir * ldc;
     for (int64_t jr = 0; jr < nc; jr += uk.nr) {
       const int cols = static_cast<int>(std::min<int64_t>(uk.nr, nc - jr));
-      int64_t ldb = uk.nr;
-      const float* bp = b_panel(jr / uk.nr, &ldb);
-      uk.fn(kc, alpha, ap, bp, ldb, beta, c_row + jr, ldc, rows, cols);
+      uk.fn(kc, alpha, ap, a.rs, a.cs, b.base + (jr / uk.nr) * b.panel_step, b.ld, beta, c_row + jr, ldc, rows, cols);
     }
   }
 }
 
-// One thread's block: C[0:m, 0:n] of the problem in `g` (pointers already offset to the block), with K >= 1.
-void sgemm_block(const gemm::Microkernel& uk, const SgemmArgs& g, int64_t m, int64_t n, float* pack_a_buf,
-                 float* pack_b_buf) {
-  const int64_t mc_max = balanced_block(m, uk.mc, uk.mr);
-  const int64_t kc_max = balanced_block(g.k, uk.kc, 1);
-  const int64_t nc_max = balanced_block(n, uk.nc, uk.nr);
-  for (int64_t ic = 0; ic < m; ic += mc_max) {
-    const int64_t mc = std::min(mc_max, m - ic);
-    const bool b_in_place = !g.trans_b && (mc + uk.mr - 1) / uk.mr <= kMaxPassesInPlace;
-    for (int64_t pc = 0; pc < g.k; pc += kc_max) {
-      const int64_t kc = std::min(kc_max, g.k - pc);
-      const float* a = g.trans_a ? g.a + pc * g.lda + ic : g.a + ic * g.lda + pc;
-      uk.pack_a(g.trans_a, a, g.lda, mc, kc, pack_a_buf);
-      const float beta = pc == 0 ? g.beta : 1.0f;
-      for (int64_t jc = 0; jc < n; jc += nc_max) {
-        const int64_t nc = std::min(nc_max, n - jc);
-        const float* b = g.trans_b ? g.b + jc * g.ldb + pc : g.b + pc * g.ldb + jc;
-        // Panels [0, in_place) are read from B where it is (only ever when B is not transposed); the rest, or all
-        // of them, are packed.
-        const int64_t in_place = b_in_place ? nc / uk.nr : 0;
-        if (in_place * uk.nr < nc) {
-          uk.pack_b(g.trans_b, b + in_place * uk.nr, g.ldb, kc, nc - in_place * uk.nr, pack_b_buf);
-        }
-        const auto panel = [&](int64_t q, int64_t* ldb) -> const float* {
-          if (q < in_place) {
-            *ldb = g.ldb;
-            return b + q * uk.nr;
-          }
-          return pack_b_buf + (q - in_place) * kc * uk.nr;
-        };
-        macro_kernel(uk, kc, mc, nc, g.alpha, beta, pack_a_buf, panel, g.c + ic * g.ldc + jc, g.ldc);
+// One thread's share of a product: C[0:m, 0:n] = alpha * op(A)[0:m, :] * op(B)[:, 0:n] + beta * C, with K >= 1.
+// op(A) element (i, p) is at a[i*a_rs + p*a_cs]. B is either `packed` (a PackedMatrix, from its panel q0 on) or
+// op(B) given by b/ldb/trans_b, packed into pack_b_buf or read in place as the plan says.
+struct BlockJob {
+  const gemm::Microkernel& uk;
+  gemm::Blocking blocking;
+  gemm::Plan plan;
+  int64_t m, n, k;
+  float alpha, beta;
+  const float* a;
+  int64_t a_rs, a_cs;
+  bool trans_a;  // for packing: op(A) = A^T
+  int64_t lda;
+  const float* b;
+  int64_t ldb;
+  bool trans_b;
+  const PackedMatrix* packed;
+  int64_t q0;
+  float* c;
+  int64_t ldc;
+};
+
+void run_block(const BlockJob& j, float* pack_a_buf, float* pack_b_buf) {
+  const gemm::Microkernel& uk = j.uk;
+  const int64_t kc_max = j.blocking.kc;
+  const int64_t mc_max = balanced_block(j.m, j.blocking.mc, uk.mr);
+  const int64_t nc_max = balanced_block(j.n, j.blocking.nc, uk.nr);
+  for (int64_t ic = 0; ic < j.m; ic += mc_max) {
+    const int64_t mc = std::min(mc_max, j.m - ic);
+    for (int64_t pc = 0; pc < j.k; pc += kc_max) {
+      const int64_t kc = std::min(kc_max, j.k - pc);
+      const float* a_block = j.a + ic * j.a_rs + pc * j.a_cs;
+      APanels a{a_block, j.a_rs, j.a_cs, uk.mr * j.a_rs};
+      if (j.plan.pack_a) {
+        uk.pack_a(j.trans_a, a_block, j.lda, mc, kc, pack_a_buf);
+        a = APanels{pack_a_buf, 1, uk.mr, uk.mr * kc};
       }
-    }
-  }
-}
-
-// One thread's block of sgemm_packed: C[0:m, 0:n] from panel q0 of `b` on, with K >= 1.
-void sgemm_packed_block(const PackedMatrix& b, bool trans_a, int64_t m, int64_t n, int64_t q0, float alpha,
-                        const float* a, int64_t lda, float beta_in, float* c, int64_t ldc, float* pack_a_buf) {
-  const gemm::Microkernel& uk = b.microkernel();
-  const int64_t mc_max = balanced_block(m, uk.mc, uk.mr);
-  const int64_t nc_max = balanced_block(n, uk.nc, uk.nr);
-  for (int64_t ic = 0; ic < m; ic += mc_max) {
-    const int64_t mc = std::min(mc_max, m - ic);
-    for (int64_t pc = 0; pc < b.k(); pc += b.kc()) {
-      const int64_t kc = b.kc_block(pc);
-      uk.pack_a(trans_a, trans_a ? a + pc * lda + ic : a + ic * lda + pc, lda, mc, kc, pack_a_buf);
-      const float beta = pc == 0 ? beta_in : 1.0f;
-      for (int64_t jc = 0; jc < n; jc += nc_max) {
-        const int64_t nc = std::min(nc_max, n - jc);
-        const int64_t first = q0 + jc / uk.nr;
-        const auto panel = [&](int64_t q, int64_t*) { return b.panel(pc, first + q); };
-        macro_kernel(uk, kc, mc, nc, alpha, beta, pack_a_buf, panel, c + ic * ldc + jc, ldc);
+      const float beta = pc == 0 ? j.beta : 1.0f;
+      for (int64_t jc = 0; jc < j.n; jc += nc_max) {
+        const int64_t nc = std::min(nc_max, j.n - jc);
+        BPanels b;
+        if (j.packed != nullptr) {
+          b = BPanels{j.packed->panel(pc, j.q0 + jc / uk.nr), uk.nr, kc * uk.nr};
+        } else if (j.trans_b || j.plan.pack_b) {
+          const float* block = j.trans_b ? j.b + jc * j.ldb + pc : j.b + pc * j.ldb + jc;
+          uk.pack_b(j.trans_b, block, j.ldb, kc, nc, pack_b_buf);
+          b = BPanels{pack_b_buf, uk.nr, kc * uk.nr};
+        } else {
+          b = BPanels{j.b + pc * j.ldb + jc, j.ldb, uk.nr};
+        }
+        macro_kernel(uk, kc, mc, nc, j.alpha, beta, a, b, j.c + ic * j.ldc + jc, j.ldc);
       }
     }
   }
@@ -189,37 +207,110 @@ Grid choose_grid(const gemm::Microkernel& uk, int threads, int64_t m, int64_t n,
 }
 
 // The packed-A floats one thread needs for a block of up to m rows.
-int64_t pack_a_floats(const gemm::Microkernel& uk, int64_t m, int64_t k) {
-  return round_up(round_up(std::min<int64_t>(uk.mc, round_up(m, uk.mr)), uk.mr) * std::min<int64_t>(uk.kc, k), 16);
+int64_t pack_a_floats(const gemm::Blocking& blocking, const gemm::Microkernel& uk, int64_t m) {
+  return round_up(std::min(blocking.mc, round_up(m, uk.mr)) * blocking.kc, 16);
+}
+
+// The packed-B floats one thread needs for a block of up to n columns.
+int64_t pack_b_floats(const gemm::Blocking& blocking, const gemm::Microkernel& uk, int64_t n) {
+  return round_up(std::min(blocking.nc, round_up(n, uk.nr)) * blocking.kc, 16);
+}
+
+// Runs `job` split by `grid` on `pool`, each task with its own part of one workspace; job.m/n/a/b/c describe the
+// whole product and are narrowed to each task's rectangle here.
+void run_grid(ThreadPool& pool, const Grid& grid, const BlockJob& job) {
+  const int64_t a_floats = job.plan.pack_a ? pack_a_floats(job.blocking, job.uk, grid.block_m) : 0;
+  const bool pack_b = job.packed == nullptr && (job.trans_b || job.plan.pack_b);
+  const int64_t b_floats = pack_b ? pack_b_floats(job.blocking, job.uk, grid.block_n) : 0;
+  // Allocated here on the caller, so that an allocation failure becomes a JavaScript error, not a crash in a worker.
+  float* ws = a_floats + b_floats > 0 ? workspace(static_cast<size_t>(grid.tasks() * (a_floats + b_floats))) : nullptr;
+  pool.run(grid.tasks(), [&](int task) {
+    const int64_t i0 = (task / grid.tn) * grid.block_m;
+    const int64_t j0 = (task % grid.tn) * grid.block_n;
+    if (i0 >= job.m || j0 >= job.n) return;
+    BlockJob block = job;
+    block.m = std::min(grid.block_m, job.m - i0);
+    block.n = std::min(grid.block_n, job.n - j0);
+    block.a = job.a + i0 * job.a_rs;
+    block.b = job.trans_b ? job.b + j0 * job.ldb : job.b + j0;
+    block.q0 = job.q0 + j0 / job.uk.nr;
+    block.c = job.c + i0 * job.ldc + j0;
+    float* pa = ws == nullptr ? nullptr : ws + task * (a_floats + b_floats);
+    run_block(block, pa, pa == nullptr ? nullptr : pa + a_floats);
+  });
 }
 
 }  // namespace
 
-void sgemm(const gemm::Microkernel& uk, ThreadPool& pool, const SgemmArgs& g) {
+namespace gemm {
+
+// kc: the A micro-panel (MR x kc) and a B micro-panel (kc x NR) together take at most 3/4 of L1, so the A panel
+// survives in L1 while B panels stream through; a multiple of 64 between 64 and 512.
+// nc: the packed B block (kc x nc) takes at most half of L2; a multiple of NR.
+// mc: the packed A block (mc x kc) takes at most a quarter of L3 (and 4 MiB); a multiple of MR.
+Blocking blocking_for(const Microkernel& uk, const CacheSizes& caches) {
+  constexpr int64_t kFloat = sizeof(float);
+  const int64_t kc = std::clamp<int64_t>(round_down(caches.l1d * 3 / 4 / ((uk.mr + uk.nr) * kFloat), 64), 64, 512);
+  const int64_t nc = std::clamp<int64_t>(round_down(caches.l2 / 2 / (kc * kFloat), uk.nr), uk.nr, 4096);
+  const int64_t a_bytes = std::min<int64_t>(caches.l3 / 4, 4 << 20);
+  const int64_t mc = std::clamp<int64_t>(round_down(a_bytes / (kc * kFloat), uk.mr), 16 * uk.mr, 4096);
+  return Blocking{kc, nc, mc};
+}
+
+int64_t k_block(const Microkernel& uk, int64_t k) {
+  return k > 0 ? balanced_block(k, blocking_for(uk, cache_sizes()).kc, 1) : 1;
+}
+
+Plan choose_plan(const Microkernel& uk, const SgemmArgs& g, int64_t m_block, int64_t n_block) {
+  const CacheSizes& caches = cache_sizes();
+  const int64_t kc = k_block(uk, g.k);
+  constexpr int64_t kFloat = sizeof(float);
+  constexpr int64_t kLine = 64;
+  // A not transposed is always read in place: the MR rows of a micro-panel are MR sequential streams, as cheap to
+  // read as a packed panel, and packing would cost a transposition. A transposed is read in place while the kc
+  // cache lines a micro-panel touches (one per k) take a small part of L1, or when N is so narrow that each
+  // micro-panel is used only once or twice; otherwise it is packed (a plain copy).
+  const bool a_in_place = !g.trans_a || kc * kLine <= caches.l1d / 4 || n_block <= 2 * uk.nr;
+  // B not transposed is read in place when few A micro-panels pass over it, or when the block is small enough to
+  // stay in L1; otherwise it is packed, so that its micro-panels are contiguous in L2. A transposed B is packed.
+  const int64_t passes = (m_block + uk.mr - 1) / uk.mr;
+  const bool b_in_place = !g.trans_b && (passes <= kMaxPassesInPlace || kc * g.ldb * kFloat <= caches.l1d / 2);
+  return Plan{!a_in_place, !b_in_place};
+}
+
+}  // namespace gemm
+
+void sgemm(const gemm::Microkernel& uk, ThreadPool& pool, const SgemmArgs& g, const gemm::Plan* forced) {
   if (g.m == 0 || g.n == 0) return;
   if (g.k == 0 || g.alpha == 0.0f) {
     scale_c(g.m, g.n, g.beta, g.c, g.ldc);
     return;
   }
   const Grid grid = choose_grid(uk, pool.threads(), g.m, g.n, g.k);
-  // Every thread gets its own slice of one workspace, allocated here on the caller so that an allocation failure
-  // becomes a JavaScript error instead of a crash in a worker.
-  const int64_t a_floats = pack_a_floats(uk, grid.block_m, g.k);
-  const int64_t b_floats =
-      round_up(std::min<int64_t>(uk.nc, round_up(grid.block_n, uk.nr)) * std::min<int64_t>(uk.kc, g.k), 16);
-  float* ws = workspace(static_cast<size_t>(grid.tasks() * (a_floats + b_floats)));
-
-  pool.run(grid.tasks(), [&](int task) {
-    const int64_t i0 = (task / grid.tn) * grid.block_m;
-    const int64_t j0 = (task % grid.tn) * grid.block_n;
-    if (i0 >= g.m || j0 >= g.n) return;
-    SgemmArgs block = g;
-    block.a = g.trans_a ? g.a + i0 : g.a + i0 * g.lda;
-    block.b = g.trans_b ? g.b + j0 * g.ldb : g.b + j0;
-    block.c = g.c + i0 * g.ldc + j0;
-    float* pa = ws + task * (a_floats + b_floats);
-    sgemm_block(uk, block, std::min(grid.block_m, g.m - i0), std::min(grid.block_n, g.n - j0), pa, pa + a_floats);
-  });
+  gemm::Blocking blocking = gemm::blocking_for(uk, cache_sizes());
+  blocking.kc = gemm::k_block(uk, g.k);
+  const gemm::Plan plan = forced != nullptr ? *forced : gemm::choose_plan(uk, g, grid.block_m, grid.block_n);
+  const BlockJob job{uk,
+                     blocking,
+                     plan,
+                     g.m,
+                     g.n,
+                     g.k,
+                     g.alpha,
+                     g.beta,
+                     g.a,
+                     g.trans_a ? 1 : g.lda,
+                     g.trans_a ? g.lda : 1,
+                     g.trans_a,
+                     g.lda,
+                     g.b,
+                     g.ldb,
+                     g.trans_b,
+                     nullptr,
+                     0,
+                     g.c,
+                     g.ldc};
+  run_grid(pool, grid, job);
 }
 
 void PackedMatrix::Free::operator()(float* p) const {
@@ -227,7 +318,7 @@ void PackedMatrix::Free::operator()(float* p) const {
 }
 
 PackedMatrix::PackedMatrix(const gemm::Microkernel& uk, bool trans, const float* b, int64_t ldb, int64_t k, int64_t n)
-    : uk_(uk), k_(k), n_(n), kc_(k > 0 ? balanced_block(k, uk.kc, 1) : 1), panels_((n + uk.nr - 1) / uk.nr) {
+    : uk_(uk), k_(k), n_(n), kc_(gemm::k_block(uk, k)), panels_((n + uk.nr - 1) / uk.nr) {
   data_.reset(aligned_floats(static_cast<size_t>(std::max<int64_t>(1, k * panels_ * uk.nr))));
   for (int64_t pc = 0; pc < k; pc += kc_) {
     const float* block = trans ? b + pc : b + pc * ldb;
@@ -245,15 +336,14 @@ void sgemm_packed(ThreadPool& pool, bool trans_a, int64_t m, float alpha, const 
     return;
   }
   const Grid grid = choose_grid(uk, pool.threads(), m, n, b.k());
-  const int64_t a_floats = pack_a_floats(uk, grid.block_m, b.k());
-  float* ws = workspace(static_cast<size_t>(grid.tasks() * a_floats));
-  pool.run(grid.tasks(), [&](int task) {
-    const int64_t i0 = (task / grid.tn) * grid.block_m;
-    const int64_t j0 = (task % grid.tn) * grid.block_n;
-    if (i0 >= m || j0 >= n) return;
-    sgemm_packed_block(b, trans_a, std::min(grid.block_m, m - i0), std::min(grid.block_n, n - j0), j0 / uk.nr, alpha,
-                       trans_a ? a + i0 : a + i0 * lda, lda, beta, c + i0 * ldc + j0, ldc, ws + task * a_floats);
-  });
+  gemm::Blocking blocking = gemm::blocking_for(uk, cache_sizes());
+  blocking.kc = b.kc();
+  SgemmArgs g;
+  g.trans_a = trans_a, g.m = m, g.n = n, g.k = b.k(), g.lda = lda;
+  const gemm::Plan plan = gemm::choose_plan(uk, g, grid.block_m, grid.block_n);
+  const BlockJob job{uk,      blocking, plan,    m, n,     b.k(), alpha, beta, a,  trans_a ? 1 : lda, trans_a ? lda : 1,
+                     trans_a, lda,      nullptr, 0, false, &b,    0,     c,    ldc};
+  run_grid(pool, grid, job);
 }
 
 namespace gemm {

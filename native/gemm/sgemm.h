@@ -9,13 +9,15 @@
 // When beta == 0, C is not read (NaN in it does not propagate). When alpha == 0 or K == 0, A and B are not read
 // and C = beta * C. C must not overlap A or B.
 //
-// The result is bit-identical for any thread count: work is split over M and N only, never over K.
+// The result is bit-identical for any thread count and any packing plan: work is split over M and N only, never
+// over K, and K is cut into the same blocks (gemm::Blocking::kc) whatever else is chosen.
 // The caller (the N-API layer) has validated every argument.
 #pragma once
 
 #include <cstdint>
 #include <memory>
 
+#include "cpu/cache.h"
 #include "gemm/microkernel.h"
 #include "threads/thread_pool.h"
 
@@ -35,8 +37,35 @@ struct SgemmArgs {
   int64_t ldc = 0;
 };
 
-// Runs on `pool` with microkernel `uk`. Throws std::bad_alloc if the packing workspace cannot be allocated.
-void sgemm(const gemm::Microkernel& uk, ThreadPool& pool, const SgemmArgs& args);
+namespace gemm {
+
+// Cache blocking in elements, derived from the cache sizes (see blocking_for in sgemm.cc):
+//   kc  the K block: an MR x kc micro-panel of A stays in L1 while kc x NR micro-panels of B stream past it
+//   nc  the N block: a packed kc x nc block of B stays in L2 while every micro-panel of A passes over it
+//   mc  the M block: bounds the packed A block (mc x kc), and so the workspace; B is repacked once per mc rows
+struct Blocking {
+  int64_t kc, nc, mc;
+};
+Blocking blocking_for(const Microkernel& uk, const CacheSizes& caches);
+
+// K cut into the fewest blocks of at most blocking.kc, of equal size (the last may be smaller): the K block length
+// for a product with this K. sgemm and PackedMatrix both use it, which keeps their results bit-identical.
+int64_t k_block(const Microkernel& uk, int64_t k);
+
+// Which operands a product copies into packed micro-panels first. Packing costs one pass over the operand and pays
+// off when its micro-panels are reused many times from cache; a small or skinny product reads A and B where they
+// are (a transposed B is always packed). sgemm() chooses; tests and benchmarks can force a plan.
+struct Plan {
+  bool pack_a;
+  bool pack_b;  // ignored (always packed) when B is transposed
+};
+Plan choose_plan(const Microkernel& uk, const SgemmArgs& args, int64_t m_block, int64_t n_block);
+
+}  // namespace gemm
+
+// Runs on `pool` with microkernel `uk`, with the plan chosen for the problem, or `forced`. Throws std::bad_alloc if
+// the packing workspace cannot be allocated.
+void sgemm(const gemm::Microkernel& uk, ThreadPool& pool, const SgemmArgs& args, const gemm::Plan* forced = nullptr);
 
 // op(B), K x N, packed once into the microkernel's NR-column panels and reused by many products: a recurrent
 // layer multiplies by the same weight matrix at every time step. Layout: K is cut into blocks of kc rows (the

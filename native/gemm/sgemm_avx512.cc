@@ -5,9 +5,13 @@
 // the 4-cycle FMA latency on two ports three times over.
 //
 // Edges: the tile is a template over its row count (1..12) and its width in vectors (1..2), so an edge tile only
-// does the multiply-adds it needs; a partial last vector is stored with a lane mask.
+// does the multiply-adds it needs; the last vector of B and C is loaded and stored with a lane mask (all ones on a
+// full tile), so a B read in place is never read past column n - 1. Masked loads and stores cost no more than
+// plain ones with AVX-512.
+#include <cstdint>
+#include <cstring>
+
 #include "gemm/microkernel.h"
-#include "gemm/pack.h"
 
 #if defined(__x86_64__)
 
@@ -19,6 +23,9 @@
 namespace sg::gemm {
 namespace {
 
+constexpr int kPackLanes = 8;
+#include "gemm/pack-inl.h"
+
 constexpr int kMr = 12;
 constexpr int kVecs = 2;  // zmm vectors per full tile row
 constexpr int kNr = 16 * kVecs;
@@ -26,8 +33,15 @@ constexpr int kNr = 16 * kVecs;
 // An R x (16 * V) tile; n is its exact width (16 * (V - 1) < n <= 16 * V). alpha and beta come through memory
 // (as in BLIS): passed in registers, they stay live across the k loop and GCC spills a B vector instead.
 template <int R, int V>
-void tile(int64_t kc, const float* alpha_beta, const float* a, const float* b, int64_t ldb, float* c, int64_t ldc,
-          int n) {
+void tile(int64_t kc, const float* alpha_beta, const float* a, int64_t rsa, int64_t csa, const float* b, int64_t ldb,
+          float* c, int64_t ldc, int n) {
+  const int last = n - 16 * (V - 1);  // valid lanes of the last vector
+  const __mmask16 last_mask = last >= 16 ? __mmask16(0xFFFF) : __mmask16((1u << last) - 1);
+  // Row i of A is read at group[i / 4][(i % 4) * rsa]: three pointers and two strides (rsa, 3 * rsa) address all
+  // twelve rows, so they fit the general-purpose registers with the loop's own.
+  const float* group[3] = {a, a + 4 * rsa, a + 8 * rsa};
+  const int64_t offset[4] = {0, rsa, 2 * rsa, 3 * rsa};
+
   __m512 acc[R][V];
 #pragma GCC unroll 12
   for (int i = 0; i < R; ++i) {
@@ -46,24 +60,23 @@ void tile(int64_t kc, const float* alpha_beta, const float* a, const float* b, i
     __m512 bv[V];
 #pragma GCC unroll 2
     for (int v = 0; v < V; ++v) {
-      bv[v] = _mm512_loadu_ps(b + 16 * v);
+      bv[v] = v == V - 1 ? _mm512_maskz_loadu_ps(last_mask, b + 16 * v) : _mm512_loadu_ps(b + 16 * v);
       _mm_prefetch(reinterpret_cast<const char*>(b + 8 * ldb + 16 * v), _MM_HINT_T0);
     }
 #pragma GCC unroll 12
     for (int i = 0; i < R; ++i) {
-      const __m512 ai = _mm512_set1_ps(a[i]);
+      const __m512 ai = _mm512_set1_ps(group[i / 4][offset[i % 4]]);
 #pragma GCC unroll 2
       for (int v = 0; v < V; ++v) acc[i][v] = _mm512_fmadd_ps(ai, bv[v], acc[i][v]);
     }
-    a += kMr;
+#pragma GCC unroll 3
+    for (int g = 0; g < 3; ++g) group[g] += csa;
     b += ldb;
   }
 
   const float beta = alpha_beta[1];
   const __m512 valpha = _mm512_set1_ps(alpha_beta[0]);
   const __m512 vbeta = _mm512_set1_ps(beta);
-  const int last = n - 16 * (V - 1);
-  const __mmask16 last_mask = last >= 16 ? __mmask16(0xFFFF) : __mmask16((1u << last) - 1);
 #pragma GCC unroll 12
   for (int i = 0; i < R; ++i) {
     float* row = c + i * ldc;
@@ -77,7 +90,8 @@ void tile(int64_t kc, const float* alpha_beta, const float* a, const float* b, i
   }
 }
 
-using TileFn = void (*)(int64_t, const float*, const float*, const float*, int64_t, float*, int64_t, int);
+using TileFn = void (*)(int64_t, const float*, const float*, int64_t, int64_t, const float*, int64_t, float*, int64_t,
+                        int);
 
 template <int R>
 constexpr TileFn kTilesOfRow[kVecs] = {tile<R, 1>, tile<R, 2>};
@@ -86,10 +100,10 @@ constexpr const TileFn* kTiles[kMr] = {kTilesOfRow<1>, kTilesOfRow<2>,  kTilesOf
                                        kTilesOfRow<5>, kTilesOfRow<6>,  kTilesOfRow<7>,  kTilesOfRow<8>,
                                        kTilesOfRow<9>, kTilesOfRow<10>, kTilesOfRow<11>, kTilesOfRow<12>};
 
-void kernel(int64_t kc, float alpha, const float* a, const float* b, int64_t ldb, float beta, float* c, int64_t ldc,
-            int m, int n) {
+void kernel(int64_t kc, float alpha, const float* a, int64_t rsa, int64_t csa, const float* b, int64_t ldb, float beta,
+            float* c, int64_t ldc, int m, int n) {
   const float alpha_beta[2] = {alpha, beta};
-  kTiles[m - 1][(n + 15) / 16 - 1](kc, alpha_beta, a, b, ldb, c, ldc, n);
+  kTiles[m - 1][(n + 15) / 16 - 1](kc, alpha_beta, a, rsa, csa, b, ldb, c, ldc, n);
 }
 
 }  // namespace
@@ -98,9 +112,6 @@ const Microkernel sgemm_avx512 = {
     "sgemm_avx512_12x32",  // name
     kMr,                   // mr
     kNr,                   // nr
-    384,                   // kc
-    960,                   // nc
-    4080,                  // mc
     kernel,                // fn
     pack_a<kMr>,           // pack_a
     pack_b<kNr>,           // pack_b
@@ -113,7 +124,7 @@ const Microkernel sgemm_avx512 = {
 #else
 
 namespace sg::gemm {
-const Microkernel sgemm_avx512 = {"sgemm_avx512_unavailable", 1, 1, 1, 1, 1, nullptr, nullptr, nullptr};
+const Microkernel sgemm_avx512 = {"sgemm_avx512_unavailable", 1, 1, nullptr, nullptr, nullptr};
 }
 
 #endif

@@ -195,6 +195,12 @@ const formatLogs = (logs: Logs) =>
     .map(([k, v]) => `${k}: ${fmt(v)}`)
     .join(' - ');
 
+/** Where progress goes: process.stdout, or any stream with write() (and isTTY when it is a terminal). */
+export interface ProgressStream {
+  write(text: string): unknown;
+  isTTY?: boolean;
+}
+
 /**
  * fit's progress output. verbose 1: a progress bar (cli-progress) with the running loss, metrics, rate and ETA when
  * the stream is a terminal, one line per epoch otherwise; verbose 2: one line per epoch; verbose 0: nothing.
@@ -206,7 +212,7 @@ export class ProgressLogger implements Callback {
     private readonly verbose: 0 | 1 | 2,
     private readonly epochs: number,
     private readonly batches: number | null,
-    private readonly stream: NodeJS.WriteStream = process.stdout,
+    private readonly stream: ProgressStream = process.stdout,
   ) {}
 
   private get tty(): boolean {
@@ -218,7 +224,7 @@ export class ProgressLogger implements Callback {
     if (!this.tty) return;
     this.stream.write(`Epoch ${epoch + 1}/${this.epochs}\n`);
     this.bar = new SingleBar({
-      stream: this.stream,
+      stream: this.stream as NodeJS.WritableStream,
       format: ' {bar} {value}/{total} | {rate} batch/s | ETA {eta_formatted} | {logs}',
       barsize: 24,
       hideCursor: true,

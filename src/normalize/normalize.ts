@@ -13,7 +13,9 @@ import {
 import {
   type Data,
   type DataOptions,
+  type DataOptionsFor,
   type Matrix,
+  type Transformed,
   type NumericArray,
   type Table,
   allocate,
@@ -32,26 +34,52 @@ import {
   sortedValues,
 } from './stats.js';
 
-export type NormalizeMethod = 'zscore' | 'norm' | 'scale' | 'range' | 'center' | 'medianiqr' | 'decimal' | 'maxabs';
+/** A center: 'mean', 'median', or C itself (one number, or one per column, or per row for dim 2). */
+export type CenterOption = 'mean' | 'median' | number | readonly number[];
+/** A scale: 'std', 'mad', 'first', 'iqr', or S itself (one nonzero number, or one per column, or per row). */
+export type ScaleOption = 'std' | 'mad' | 'first' | 'iqr' | number | readonly number[];
 
-export interface NormalizeOptions extends DataOptions {
-  /** 1 (default): normalize each column over the rows; 2: each row over the columns. */
-  dim?: 1 | 2;
-  /** zscore: 'std' (default; mean and standard deviation) or 'robust' (median and median absolute deviation). */
-  type?: 'std' | 'robust';
-  /** norm: p > 0 or Infinity (default 2). */
-  p?: number;
-  /** scale: divide by 'std' (default), 'mad', 'first' (the first value), 'iqr', or a number. */
-  scale?: 'std' | 'mad' | 'first' | 'iqr' | number;
-  /** range: the interval [a, b] to map onto, a < b (default [0, 1]). */
-  range?: readonly [number, number];
-  /** center: subtract 'mean' (default), 'median', or a number. */
-  center?: 'mean' | 'median' | number;
+/** The options of each method of normalize(). */
+export interface NormalizeMethodOptions {
+  /** type: 'std' (default; mean and standard deviation) or 'robust' (median and median absolute deviation). */
+  zscore: { type?: 'std' | 'robust' };
+  /** p > 0 or Infinity (default 2). */
+  norm: { p?: number };
+  /** Divide by 'std' (default), 'mad', 'first' (the first value), 'iqr', or given S. */
+  scale: { scale?: ScaleOption };
+  /** The interval [a, b] to map onto, a < b (default [0, 1]). */
+  range: { range?: readonly [number, number] };
+  /** Subtract 'mean' (default), 'median', or given C. */
+  center: { center?: CenterOption };
+  medianiqr: Record<never, never>;
+  decimal: Record<never, never>;
+  maxabs: Record<never, never>;
 }
 
-export interface NormalizeResult {
+export type NormalizeMethod = keyof NormalizeMethodOptions;
+
+export interface DimOption {
+  /** 1 (default): normalize each column over the rows; 2: each row over the columns. */
+  dim?: 1 | 2;
+}
+
+/** The options of method M (any method's by default), with dim and the data options. */
+export type NormalizeOptions<M extends NormalizeMethod = NormalizeMethod> = NormalizeMethodOptions[M] &
+  DimOption &
+  DataOptions;
+
+/**
+ * MATLAB's combined `normalize(A, 'center', c, 'scale', s)`: both, or either alone, each computed from the data
+ * as given or given as C or S.
+ */
+export type CenterScaleOptions = (
+  { center: CenterOption; scale?: ScaleOption } | { center?: CenterOption; scale: ScaleOption }
+) &
+  DimOption;
+
+export interface NormalizeResult<T = Data> {
   /** The normalized data, in the shape it came in (Float32 data stays Float32; statistics are float64). */
-  data: Data;
+  data: T;
   /** C per column (or per row for dim 2): N = (A - C) / S. */
   center: number[];
   /** S per column (or row); never 0: a zero scale (a constant column) is replaced by 1. */
@@ -80,6 +108,15 @@ const METHOD_OPTIONS: Record<NormalizeMethod, string[]> = {
   maxabs: [],
 };
 
+// Every option any method takes, checked together (the method has already said which it allows).
+interface AnyOptions extends DataOptions, DimOption {
+  type?: 'std' | 'robust';
+  p?: number;
+  scale?: ScaleOption;
+  range?: readonly [number, number];
+  center?: CenterOption;
+}
+
 /** The smallest integer j with max |x| / 10^j < 1 (decimal scaling); 0 when max |x| is 0. */
 export function decimalExponent(max: number): number {
   if (!(max > 0)) return 0;
@@ -90,8 +127,9 @@ export function decimalExponent(max: number): number {
 }
 
 // C and S for every column of m, by method; a scale may come out 0 or NaN (the caller replaces it by 1). Statistics
-// that one pass can give come from the column functions (one sweep over the rows); medians sort each column.
-function centersAndScales(m: Matrix, method: NormalizeMethod, o: NormalizeOptions): [number[], number[]] {
+// that one pass can give come from the column functions (one sweep over the rows); medians sort each column. A
+// given C or S (a number or an array, already checked) is taken as it is.
+function centersAndScales(m: Matrix, method: NormalizeMethod, o: AnyOptions): [number[], number[]] {
   const cols = Array.from({ length: m.cols }, (_, j) => j);
   const zeros = () => cols.map(() => 0);
   const ones = () => cols.map(() => 1);
@@ -99,10 +137,22 @@ function centersAndScales(m: Matrix, method: NormalizeMethod, o: NormalizeOption
   const momentsOnce = () => (moments ??= columnMoments(m));
   const std = () => momentsOnce().map((c) => (c.n > 1 ? Math.sqrt(c.m2 / (c.n - 1)) : 0)); // MATLAB: N - 1
   const mean = () => momentsOnce().map((c) => c.mean);
-  const sorted = () => cols.map((j) => sortedValues(column(m, j)));
+  let sortedColumns: Float64Array[] | null = null;
+  const sorted = () => (sortedColumns ??= cols.map((j) => sortedValues(column(m, j))));
   const median = (s: Float64Array[]) => s.map((v) => quantile(v, 0.5, 'linear'));
   const iqr = (s: Float64Array[]) => s.map((v) => quantile(v, 0.75, 'hazen') - quantile(v, 0.25, 'hazen')); // MATLAB's
   const mad = (s: Float64Array[], centers: number[]) => s.map((v, j) => medianAbsoluteDeviation(v, centers[j]));
+  const given = (x: number | readonly number[]) => (typeof x === 'number' ? cols.map(() => x) : [...x]);
+  // the 'center' and 'scale' methods, each from the data as given (as Octave's normalize computes them)
+  const centerBy = (by: CenterOption) =>
+    typeof by !== 'string' ? given(by) : by === 'mean' ? mean() : median(sorted());
+  const scaleBy = (by: ScaleOption) => {
+    if (typeof by !== 'string') return given(by);
+    if (by === 'std') return std();
+    if (by === 'first') return cols.map((j) => firstValue(column(m, j)));
+    const s = sorted();
+    return by === 'iqr' ? iqr(s) : mad(s, median(s));
+  };
   switch (method) {
     case 'zscore': {
       if ((o.type ?? 'std') === 'std') return [mean(), std()];
@@ -112,14 +162,8 @@ function centersAndScales(m: Matrix, method: NormalizeMethod, o: NormalizeOption
     }
     case 'norm':
       return [zeros(), cols.map((j) => pNorm(column(m, j), o.p ?? 2))];
-    case 'scale': {
-      const by = o.scale ?? 'std';
-      if (typeof by === 'number') return [zeros(), cols.map(() => by)];
-      if (by === 'std') return [zeros(), std()];
-      if (by === 'first') return [zeros(), cols.map((j) => firstValue(column(m, j)))];
-      const s = sorted();
-      return [zeros(), by === 'iqr' ? iqr(s) : mad(s, median(s))];
-    }
+    case 'scale':
+      return [o.center === undefined ? zeros() : centerBy(o.center), scaleBy(o.scale ?? 'std')];
     case 'range': {
       const [a, b] = o.range ?? [0, 1];
       const { min, max } = columnExtrema(m);
@@ -128,11 +172,8 @@ function centersAndScales(m: Matrix, method: NormalizeMethod, o: NormalizeOption
       const scale = cols.map((j) => (max[j] - min[j] === 0 ? 1 : max[j] - min[j]) / (b - a));
       return [cols.map((j) => (min[j] <= max[j] ? min[j] - a * scale[j] : 0)), scale];
     }
-    case 'center': {
-      const by = o.center ?? 'mean';
-      if (typeof by === 'number') return [cols.map(() => by), ones()];
-      return [by === 'mean' ? mean() : median(sorted()), ones()];
-    }
+    case 'center':
+      return [centerBy(o.center ?? 'mean'), o.scale === undefined ? ones() : scaleBy(o.scale)];
     case 'medianiqr': {
       const s = sorted();
       return [median(s), iqr(s)];
@@ -144,7 +185,16 @@ function centersAndScales(m: Matrix, method: NormalizeMethod, o: NormalizeOption
   }
 }
 
-function checkMethodOptions(fn: string, o: NormalizeOptions): void {
+// A given C or S: one number, or an array (its length is checked against the data later).
+function checkGiven(fn: string, name: 'center' | 'scale', value: number | readonly number[]): void {
+  const nonzero = (x: number, at: string) => {
+    if (name === 'scale' && x === 0) throw rangeError(fn, at, 'a nonzero number', '0');
+  };
+  if (typeof value === 'number') return nonzero(checkFinite(fn, name, value), name);
+  value.forEach((x, i) => nonzero(checkFinite(fn, `${name}[${i}]`, x), `${name}[${i}]`));
+}
+
+function checkMethodOptions(fn: string, o: AnyOptions): void {
   if (o.dim !== undefined) checkInteger(fn, 'dim', o.dim, 1, 2);
   if (o.type !== undefined) checkChoice(fn, 'type', o.type, ['std', 'robust']);
   if (o.p !== undefined) {
@@ -152,18 +202,25 @@ function checkMethodOptions(fn: string, o: NormalizeOptions): void {
     if (!(o.p > 0) || Number.isNaN(o.p)) throw rangeError(fn, 'p', 'a number > 0 or Infinity', String(o.p));
   }
   if (o.scale !== undefined) {
-    if (typeof o.scale === 'number') {
-      if (checkFinite(fn, 'scale', o.scale) === 0) throw rangeError(fn, 'scale', 'a nonzero number', '0');
-    } else {
-      checkChoice(fn, 'scale', o.scale, ['std', 'mad', 'first', 'iqr']);
-    }
+    if (typeof o.scale === 'number' || Array.isArray(o.scale)) checkGiven(fn, 'scale', o.scale);
+    else checkChoice(fn, 'scale', o.scale, ['std', 'mad', 'first', 'iqr'], { suggest: true });
   }
-  if (o.center !== undefined && typeof o.center !== 'number') {
-    checkChoice(fn, 'center', o.center, ['mean', 'median']);
-  } else if (typeof o.center === 'number') {
-    checkFinite(fn, 'center', o.center);
+  if (o.center !== undefined) {
+    if (typeof o.center === 'number' || Array.isArray(o.center)) checkGiven(fn, 'center', o.center);
+    else checkChoice(fn, 'center', o.center, ['mean', 'median'], { suggest: true });
   }
   if (o.range !== undefined) checkInterval(fn, 'range', o.range, 'an array [a, b] with a < b', (a, b) => a < b);
+}
+
+// A given C or S as an array must have one value per column (dim 1) or row (dim 2).
+function checkGivenLength(fn: string, o: AnyOptions, n: number, dim: number): void {
+  for (const name of ['center', 'scale'] as const) {
+    const value = o[name];
+    if (Array.isArray(value) && value.length !== n) {
+      const per = dim === 1 ? 'column' : 'row (dim 2)';
+      throw rangeError(fn, name, `one number or an array of ${n} numbers (one per ${per})`, `Array(${value.length})`);
+    }
+  }
 }
 
 // out = (values - C) / S along dim, on the backend (a row-wise transform is a column-wise one on the transpose).
@@ -194,23 +251,50 @@ function apply(table: Table, dim: number, center: number[], scale: number[]): Nu
  * | ----------- | ------------------ | ---------------------------------------------- |
  * | 'zscore'    | mean / median      | standard deviation (N-1) / median abs. dev.    |  (type 'std' / 'robust')
  * | 'norm'      | 0                  | p-norm, p > 0 or Infinity (default 2)          |
- * | 'scale'     | 0                  | 'std', 'mad', 'first', 'iqr' or a number       |
+ * | 'scale'     | 0                  | 'std', 'mad', 'first', 'iqr' or given S        |
  * | 'range'     | min - a S          | (max - min) / (b - a), onto [a, b] (default [0, 1]); zero spread counts as 1 |
- * | 'center'    | 'mean', 'median' or a number | 1                                     |
+ * | 'center'    | 'mean', 'median' or given C | 1                                     |
  * | 'medianiqr' | median             | interquartile range                            |
  * | 'decimal'   | 0                  | 10^j, the smallest j with max |x| / 10^j < 1    |
  * | 'maxabs'    | 0                  | max |x|                                        |
  *
- * NaN is a missing value: statistics skip it and it stays NaN. A scale of 0 (a constant column) becomes 1.
+ * MATLAB's `normalize(A, 'center', c, 'scale', s)` is `normalize(data, { center: c, scale: s })`: both computed
+ * from the data as given (or given: C and S as a number, or one per column, as an earlier call returned them).
+ *
+ * NaN is a missing value: statistics skip it and it stays NaN. A computed scale of 0 (a constant column) becomes 1.
  * Quantiles (median, iqr) follow MATLAB's median and iqr (prctile's midpoint rule). Default method: 'zscore'.
  */
-export function normalize(data: Data, method: NormalizeMethod = 'zscore', options?: NormalizeOptions): NormalizeResult {
+export function normalize<D extends Data>(
+  data: D,
+  options: CenterScaleOptions & DataOptionsFor<D>,
+): NormalizeResult<Transformed<D>>;
+export function normalize<D extends Data, M extends NormalizeMethod = 'zscore'>(
+  data: D,
+  method?: M,
+  options?: NormalizeMethodOptions[M] & DimOption & DataOptionsFor<D>,
+): NormalizeResult<Transformed<D>>;
+export function normalize(data: unknown, second?: unknown, third?: unknown): NormalizeResult<unknown> {
   const fn = 'normalize';
-  checkChoice(fn, 'method', method, METHODS);
-  const o = checkOptions<NormalizeOptions>(fn, options, [...COMMON_OPTIONS, ...METHOD_OPTIONS[method]]);
+  let method: NormalizeMethod;
+  let o: AnyOptions;
+  if (typeof second === 'object' && second !== null && !Array.isArray(second)) {
+    // MATLAB's combined 'center' and 'scale'
+    if (third !== undefined) {
+      throw typeError(fn, 'the third argument', 'left out when the options come second', third);
+    }
+    o = checkOptions<AnyOptions>(fn, second, ['center', 'scale', ...COMMON_OPTIONS]);
+    if (o.center === undefined && o.scale === undefined) {
+      throw rangeError(fn, 'options', 'an object with center, scale or both (or a method before it)', 'neither');
+    }
+    method = o.center !== undefined ? 'center' : 'scale';
+  } else {
+    method = second === undefined ? 'zscore' : checkChoice(fn, 'method', second, METHODS, { suggest: true });
+    o = checkOptions<AnyOptions>(fn, third, [...COMMON_OPTIONS, ...METHOD_OPTIONS[method]]);
+  }
   checkMethodOptions(fn, o);
-  const table = readTable(fn, 'data', data, o);
+  const table = readTable(fn, 'data', data, { shape: o.shape, columns: o.columns });
   const dim = o.dim ?? 1;
+  checkGivenLength(fn, o, dim === 1 ? table.cols : table.rows, dim);
   // dim 2 normalizes rows: the same computation on the transpose
   const [c, s] = centersAndScales(dim === 1 ? table : transpose(table), method, o);
   const center = c.map((x) => (Number.isFinite(x) ? x : 0));
@@ -219,18 +303,18 @@ export function normalize(data: Data, method: NormalizeMethod = 'zscore', option
 }
 
 /** (data - center) / scale, with the center and scale a normalize() call returned (per column, or per row for dim 2). */
-export function applyNormalization(
-  data: Data,
+export function applyNormalization<D extends Data>(
+  data: D,
   transform: { center: readonly number[]; scale: readonly number[] },
-  options?: DataOptions & { dim?: 1 | 2 },
-): Data {
+  options?: DimOption & DataOptionsFor<D>,
+): Transformed<D> {
   const fn = 'applyNormalization';
-  const o = checkOptions<DataOptions & { dim?: 1 | 2 }>(fn, options, COMMON_OPTIONS);
+  const o = checkOptions<DataOptions & DimOption>(fn, options, COMMON_OPTIONS);
   if (typeof transform !== 'object' || transform === null) {
     throw typeError(fn, 'transform', 'an object { center, scale } from normalize()', transform);
   }
   const dim = o.dim === undefined ? 1 : checkInteger(fn, 'dim', o.dim, 1, 2);
-  const table = readTable(fn, 'data', data, o);
+  const table = readTable(fn, 'data', data, { shape: o.shape, columns: o.columns });
   const n = dim === 1 ? table.cols : table.rows;
   const read = (name: 'center' | 'scale') => {
     const a = transform[name] as unknown;
@@ -243,5 +327,5 @@ export function applyNormalization(
   scale.forEach((s, i) => {
     if (s === 0) throw rangeError(fn, `transform.scale[${i}]`, 'a nonzero number', '0');
   });
-  return writeTable(table, apply(table, dim, center, scale));
+  return writeTable<D>(table, apply(table, dim, center, scale));
 }

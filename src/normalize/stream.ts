@@ -2,22 +2,27 @@
 // given as arrays of numbers, typed arrays, or objects with named columns (other fields pass through).
 import { Transform, type TransformCallback } from 'node:stream';
 import { describe, rangeError, typeError } from '../validate.js';
+import type { RowTransformStream } from './stream-types.js';
 
 /**
  * A Transform applying `map(x, j)` to value x of column j of every row. `columns` are the fields of object rows
- * (null if rows are arrays). A bad row (wrong length, a value that is not a number) ends the stream with a
- * TypeError or RangeError naming the row; a missing object field or null is NaN.
+ * (null if rows are arrays; a scaler made with columns takes objects only). A bad row (wrong length, a value that
+ * is not a number) ends the stream with a TypeError or RangeError naming the row; a missing object field or null
+ * is NaN. +-Infinity is an error unless `allowInfinite`.
  */
 export function rowTransformer(
   fn: string,
   cols: number,
   columns: readonly string[] | null,
   map: (x: number, j: number) => number,
-): Transform {
+  allowInfinite = false,
+): RowTransformStream {
   let index = 0;
   const value = (x: unknown, where: string): number => {
     if (typeof x === 'number') {
-      if (x === x && !Number.isFinite(x)) throw rangeError(fn, where, 'a finite number or NaN (missing)', describe(x));
+      if (x === x && !allowInfinite && !Number.isFinite(x)) {
+        throw rangeError(fn, where, 'a finite number or NaN (missing)', describe(x));
+      }
       return x;
     }
     if (x === null || x === undefined) return NaN;
@@ -25,6 +30,14 @@ export function rowTransformer(
   };
   const transformRow = (r: unknown): unknown => {
     const i = index++;
+    if (columns !== null) {
+      if (typeof r !== 'object' || r === null || Array.isArray(r) || ArrayBuffer.isView(r)) {
+        throw typeError(fn, `row ${i}`, 'an object (the scaler was made with columns)', r);
+      }
+      const out: Record<string, unknown> = { ...(r as Record<string, unknown>) };
+      for (let j = 0; j < cols; j++) out[columns[j]] = map(value(out[columns[j]], `row ${i}.${columns[j]}`), j);
+      return out;
+    }
     if (r instanceof Float32Array || r instanceof Float64Array) {
       if (r.length !== cols) throw rangeError(fn, `row ${i}`, `${cols} values`, describe(r));
       const out = new (r.constructor as Float32ArrayConstructor | Float64ArrayConstructor)(cols);
@@ -37,12 +50,7 @@ export function rowTransformer(
       for (let j = 0; j < cols; j++) out[j] = map(value(r[j], `row ${i}[${j}]`), j);
       return out;
     }
-    if (typeof r === 'object' && r !== null && columns !== null) {
-      const out: Record<string, unknown> = { ...(r as Record<string, unknown>) };
-      for (let j = 0; j < cols; j++) out[columns[j]] = map(value(out[columns[j]], `row ${i}.${columns[j]}`), j);
-      return out;
-    }
-    throw typeError(fn, `row ${i}`, columns ? 'an object or an array of numbers' : 'an array of numbers', r);
+    throw typeError(fn, `row ${i}`, 'an array of numbers', r);
   };
   return new Transform({
     objectMode: true,
@@ -56,5 +64,5 @@ export function rowTransformer(
       }
       callback(null, out);
     },
-  });
+  }) as unknown as RowTransformStream;
 }

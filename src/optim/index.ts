@@ -21,3 +21,4 @@ export { Adagrad } from './adagrad.js';
 export type { AdagradHyperparameters, AdagradOptions, AdagradState } from './adagrad.js';
 export { clipGradNorm, clipGradValue } from './clip.js';
 export type { ClipGradNormOptions } from './clip.js';
+export * from './schedules/index.js';

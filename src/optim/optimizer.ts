@@ -130,6 +130,11 @@ export abstract class Optimizer<
     if (params !== undefined) this.addInitialGroups(fn, params);
   }
 
+  /** The algorithm's name: 'SGD', 'Adam', 'AdamW', 'RMSprop' or 'Adagrad' (stateDict's type). */
+  get typeName(): string {
+    return this.algorithm.name;
+  }
+
   /** Steps that updated the parameters. */
   get steps(): number {
     return this.stepsTaken;
@@ -234,6 +239,22 @@ export abstract class Optimizer<
     this.stepsTaken++;
     this.skippedLast = false;
     return loss;
+  }
+
+  /**
+   * The constructor's options as plain JSON, with the type: `new SGD(params, config)` (type left out) builds the same
+   * optimizer again (a checkpoint stores this with stateDict()).
+   */
+  getConfig(): { type: string } & Record<string, unknown> {
+    const config: { type: string } & Record<string, unknown> = {
+      type: this.algorithm.name,
+      ...(this.algorithm.copy(this.defaults as H) as object),
+      nonFinite: this.nonFinite,
+    };
+    if (this.clipNorm !== null) config.clipNorm = this.clipNorm;
+    if (this.globalClipNorm !== null) config.globalClipNorm = this.globalClipNorm;
+    if (this.clipValue !== null) config.clipValue = this.clipValue;
+    return config;
   }
 
   /** A copy of the state and hyperparameters as plain data, for a checkpoint (see OptimizerStateDict). */

@@ -2,7 +2,8 @@
 // Node. Its purpose is the NEON kernel, which CI cannot run natively on x86-64: scripts/check-neon.sh
 // cross-compiles this file for arm64 and runs it under qemu. On x86-64 it checks avx512/avx2/scalar as well.
 //
-// sgemm_packed (B packed once, as the recurrent kernels use it) must give bit-identical results to sgemm.
+// Every way of running a product must give bit-identical results: 1 or 2 threads, every packing plan (A and B in
+// place or packed), and sgemm_packed (B packed beforehand, as the recurrent kernels use it).
 //
 // Error bound per element, as in test/helpers/gemm-reference.ts:
 //   |C - C_ref| <= (K + 4) * 2^-24 * (|alpha| * sum_p |A_ip B_pj| + |beta C_ij|) + 2^-126
@@ -35,42 +36,66 @@ int main(int argc, char** argv) {
       for (float& x : a) x = uniform(rng);
       for (float& x : b) x = uniform(rng);
       for (float& x : c0) x = beta == 0 ? NAN : uniform(rng);
+      // The first run (automatic plan, 1 thread) is checked against float64; every other run must match it bit
+      // for bit: 2 threads, every packing plan, and B packed beforehand (as the recurrent kernels use it).
+      std::vector<float> first;
+      bool ok = true;
+      const auto check = [&](const std::vector<float>& c, const char* how, int threads) {
+        if (first.empty()) {
+          first = c;
+          for (int i = 0; i < m && ok; ++i) {
+            for (int j = 0; j < n && ok; ++j) {
+              double sum = 0, sum_abs = 0;
+              for (int p = 0; p < k; ++p) {
+                const double x = double(ta ? a[p * lda + i] : a[i * lda + p]) * (tb ? b[j * ldb + p] : b[p * ldb + j]);
+                sum += x, sum_abs += std::fabs(x);
+              }
+              const double old = beta == 0 ? 0 : c0[i * ldc + j];
+              const double want = alpha * sum + beta * old;
+              const double bound =
+                  (k + 4) * std::ldexp(1.0, -24) * (std::fabs(alpha) * sum_abs + std::fabs(beta * old)) +
+                  std::ldexp(1.0, -126);
+              if (!(std::fabs(c[i * ldc + j] - want) <= bound)) ok = false;
+            }
+          }
+          // Outside the matrix (ldc padding, the spare element), C is untouched.
+          for (size_t i = 0; i < c.size() && ok; ++i) {
+            const bool inside = int(i / ldc) < m && int(i % ldc) < n;
+            if (!inside && std::memcmp(&c[i], &c0[i], sizeof(float)) != 0) ok = false;
+          }
+        } else {
+          for (size_t i = 0; i < c.size() && ok; ++i) ok = std::memcmp(&c[i], &first[i], sizeof(float)) == 0;
+        }
+        if (!ok && ++failures <= 10) {
+          std::printf("FAIL %s M=%d N=%d K=%d ta=%d tb=%d alpha=%g beta=%g lda=%d ldb=%d ldc=%d threads=%d %s\n",
+                      uk.name, m, n, k, ta, tb, alpha, beta, lda, ldb, ldc, threads, how);
+        }
+        ok = true;
+      };
       for (sg::ThreadPool* pool : {&one, &two}) {
-        std::vector<float> c = c0;
         sg::SgemmArgs g;
         g.trans_a = ta, g.trans_b = tb, g.m = m, g.n = n, g.k = k, g.alpha = alpha, g.beta = beta;
-        g.a = a.data(), g.lda = lda, g.b = b.data(), g.ldb = ldb, g.c = c.data(), g.ldc = ldc;
+        g.a = a.data(), g.lda = lda, g.b = b.data(), g.ldb = ldb, g.ldc = ldc;
+        std::vector<float> c = c0;
+        g.c = c.data();
         sg::sgemm(uk, *pool, g);
-        ++runs;
-        bool ok = true;
-        for (int i = 0; i < m && ok; ++i) {
-          for (int j = 0; j < n && ok; ++j) {
-            double sum = 0, sum_abs = 0;
-            for (int p = 0; p < k; ++p) {
-              const double x = double(ta ? a[p * lda + i] : a[i * lda + p]) * (tb ? b[j * ldb + p] : b[p * ldb + j]);
-              sum += x, sum_abs += std::fabs(x);
-            }
-            const double old = beta == 0 ? 0 : c0[i * ldc + j];
-            const double want = alpha * sum + beta * old;
-            const double bound = (k + 4) * std::ldexp(1.0, -24) * (std::fabs(alpha) * sum_abs + std::fabs(beta * old)) +
-                                 std::ldexp(1.0, -126);
-            if (!(std::fabs(c[i * ldc + j] - want) <= bound)) ok = false;
-          }
+        check(c, "automatic plan", pool->threads());
+        for (int plan = 0; plan < 4; ++plan) {
+          const sg::gemm::Plan forced{(plan & 1) != 0, (plan & 2) != 0};
+          c = c0;
+          g.c = c.data();
+          sg::sgemm(uk, *pool, g, &forced);
+          static const char* names[] = {"A and B in place", "A packed", "B packed", "A and B packed"};
+          check(c, names[plan], pool->threads());
         }
-        // The same product with B packed beforehand: bit-identical.
-        std::vector<float> cp = c0;
+        c = c0;
         const sg::PackedMatrix packed(uk, tb, b.data(), ldb, k, n);
-        sg::sgemm_packed(*pool, ta, m, alpha, a.data(), lda, packed, beta, cp.data(), ldc);
-        for (size_t i = 0; i < c.size() && ok; ++i) ok = std::memcmp(&c[i], &cp[i], sizeof(float)) == 0;
-        if (!ok) {
-          if (++failures <= 10) {
-            std::printf("FAIL %s M=%d N=%d K=%d ta=%d tb=%d alpha=%g beta=%g threads=%d\n", uk.name, m, n, k, ta, tb,
-                        alpha, beta, pool->threads());
-          }
-        }
+        sg::sgemm_packed(*pool, ta, m, alpha, a.data(), lda, packed, beta, c.data(), ldc);
+        check(c, "B packed beforehand", pool->threads());
+        runs += 6;
       }
     }
-    std::printf("%s: %d cases x 2 thread counts\n", uk.name, cases);
+    std::printf("%s: %d cases x 2 thread counts x 6 ways\n", uk.name, cases);
   }
   std::printf("%d of %d runs failed\n", failures, runs);
   return failures == 0 ? 0 : 1;

@@ -5,12 +5,19 @@
 
 /**
  * The gradient the algorithm sees: clamp(grad * scale, -clip, clip), negated when sign is -1, plus the L2 term
- * decay * param. scale 1, clip Infinity and decay 0 leave it unchanged.
+ * decay * param, rounded to float32 as it is in PyTorch and in the native kernels. scale 1, clip Infinity and
+ * decay 0 leave it unchanged.
  */
 function prepared(grad: number, param: number, scale: number, clip: number, sign: number, decay: number): number {
-  let g = grad * scale;
+  // PyTorch (and the native kernels) take these coefficients as float32 and round g to float32
+  let g = Math.fround(grad * Math.fround(scale));
   g = g < -clip ? -clip : g > clip ? clip : g;
-  return sign * g + decay * param;
+  return Math.fround(sign * g + Math.fround(decay) * param);
+}
+
+/** Whether the gradient is used as it is (the common case, which skips prepared()). */
+function isPlain(weightDecay: number, maximize: boolean, scale: number, clip: number): boolean {
+  return weightDecay === 0 && !maximize && scale === 1 && clip === Infinity;
 }
 
 export function sgdUpdate(
@@ -29,10 +36,11 @@ export function sgdUpdate(
 ): void {
   const n = param.length;
   const sign = maximize ? -1 : 1;
+  const plain = isPlain(weightDecay, maximize, gradScale, clipValue);
   const keep = 1 - dampening;
   for (let i = 0; i < n; i++) {
     const p = param[i];
-    const g = prepared(grad[i], p, gradScale, clipValue, sign, weightDecay);
+    const g = plain ? grad[i] : prepared(grad[i], p, gradScale, clipValue, sign, weightDecay);
     let d = g;
     if (momentum !== 0) {
       const b = Math.fround(firstStep ? g : buf![i] * momentum + g * keep);
@@ -62,12 +70,13 @@ export function adamUpdate(
 ): void {
   const n = param.length;
   const sign = maximize ? -1 : 1;
+  const plain = isPlain(weightDecay, maximize, gradScale, clipValue);
   const stepSize = lr / (1 - beta1 ** step);
   const biasCorrection2Sqrt = Math.sqrt(1 - beta2 ** step);
   const decay = 1 - lr * decoupledDecay;
   for (let i = 0; i < n; i++) {
     const p = decoupledDecay !== 0 ? Math.fround(param[i] * decay) : param[i];
-    const g = prepared(grad[i], p, gradScale, clipValue, sign, weightDecay);
+    const g = plain ? grad[i] : prepared(grad[i], p, gradScale, clipValue, sign, weightDecay);
     const m = Math.fround(expAvg[i] * beta1 + g * (1 - beta1));
     const v = Math.fround(expAvgSq[i] * beta2 + g * g * (1 - beta2));
     expAvg[i] = m;
@@ -98,9 +107,10 @@ export function rmspropUpdate(
 ): void {
   const n = param.length;
   const sign = maximize ? -1 : 1;
+  const plain = isPlain(weightDecay, maximize, gradScale, clipValue);
   for (let i = 0; i < n; i++) {
     const p = param[i];
-    const g = prepared(grad[i], p, gradScale, clipValue, sign, weightDecay);
+    const g = plain ? grad[i] : prepared(grad[i], p, gradScale, clipValue, sign, weightDecay);
     const sq = Math.fround(squareAvg[i] * alpha + g * g * (1 - alpha));
     squareAvg[i] = sq;
     let avg: number;
@@ -136,10 +146,11 @@ export function adagradUpdate(
 ): void {
   const n = param.length;
   const sign = maximize ? -1 : 1;
+  const plain = isPlain(weightDecay, maximize, gradScale, clipValue);
   const clr = lr / (1 + (step - 1) * lrDecay);
   for (let i = 0; i < n; i++) {
     const p = param[i];
-    const g = prepared(grad[i], p, gradScale, clipValue, sign, weightDecay);
+    const g = plain ? grad[i] : prepared(grad[i], p, gradScale, clipValue, sign, weightDecay);
     const s = Math.fround(sum[i] + g * g);
     sum[i] = s;
     param[i] = p - (clr * g) / (Math.sqrt(s) + eps);
