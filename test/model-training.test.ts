@@ -13,6 +13,7 @@ import {
   sequentialFromConfig,
   setThreads,
 } from '../src/index.js';
+import { ProgressLogger } from '../src/model/callbacks.js';
 
 const quiet = { verbose: 0 as const };
 
@@ -347,6 +348,18 @@ describe('fit and the event loop; dropout', () => {
     expect(make().forwardBackward(x, y, { loss: { name: 'mse', reduction: 'sum' } }).loss).toBe(loss); // same seed
     expect(a.forwardBackward(x, y, { loss: { name: 'mse', reduction: 'sum' } }).loss).not.toBe(loss); // a new mask
   });
+});
+
+test('progress on a terminal: a cli-progress bar with the batch count, rate, ETA and the logs', () => {
+  const out: string[] = [];
+  const stream = { isTTY: true, columns: 100, write: (t: string) => out.push(t) > 0, on() {}, removeListener() {} };
+  const progress = new ProgressLogger(1, 2, 3, stream);
+  progress.onEpochBegin(0);
+  for (let b = 0; b < 3; b++) progress.onBatchEnd(b, { loss: 0.5 - b / 10 });
+  progress.onEpochEnd(0, { loss: 0.3, val_loss: 0.2 });
+  const text = out.join('');
+  expect(text).toMatch(/^Epoch 1\/2\n/);
+  expect(text).toMatch(/={24} 3\/3 \| [\d.]+ batch\/s \| ETA \d+s \| loss: 0\.3000 - val_loss: 0\.2000/);
 });
 
 describe('wrappers and hooks', () => {
