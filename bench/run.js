@@ -210,7 +210,13 @@ if (wanted('train')) {
   log(
     `fit vs the bare LSTM kernels (forward + backward, same buffers), LSTM B: ${fmtMs(f.fitMs)} vs ${fmtMs(f.bareMs)} ms ` +
       `(${threads}T, fit / bare = ${fmt(f.fitMs / f.bareMs, 3)}); ${fmtMs(ours.fit1.fitMs)} vs ${fmtMs(ours.fit1.bareMs)} ms (1T, ` +
-      `${fmt(ours.fit1.fitMs / ours.fit1.bareMs, 3)})`,
+      `${fmt(ours.fit1.fitMs / ours.fit1.bareMs, 3)}); fit's own work per step outside the kernels (gather, zeroGrad, ` +
+      `finiteness checks, clipped Adam): ${f.overheadMs.toFixed(2)} ms`,
+  );
+  log(
+    `orthogonal initializer (blocked Householder QR): 1024 x 1024 in ${fmtMs(ours.orthogonal.square)} ms, the ` +
+      `(4096, 1024) weight_hh of an LSTM with H = 1024 in ${fmtMs(ours.orthogonal.lstmH1024)} ms (native 1T); ` +
+      `1024 x 1024 in ${fmtMs(js.orthogonal.square)} ms on the js backend`,
   );
   log(
     `event-loop delay while fit trains LSTM B (monitorEventLoopDelay, 1 ms resolution): p99 ${f.p99.toFixed(1)} ms, ` +
