@@ -15,6 +15,15 @@ export default tseslint.config(
       parserOptions: { project: ['./tsconfig.test.json'], tsconfigRootDir: import.meta.dirname },
       globals: globals.node,
     },
+    rules: {
+      // Unused parameters that start with _ are deliberate: an override that ignores what its base passes it.
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    // Tests build async sources and callbacks (an async generator, an onEpochEnd) that have nothing to await.
+    files: ['test/**/*.ts'],
+    rules: { '@typescript-eslint/require-await': 'off' },
   },
   {
     // Plain JavaScript has no type annotations, so values from JSON, child processes and dynamic imports are `any`
