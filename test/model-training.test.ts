@@ -13,6 +13,7 @@ import {
   sequentialFromConfig,
   setThreads,
 } from '../src/index.js';
+import { ProgressLogger } from '../src/model/callbacks.js';
 
 const quiet = { verbose: 0 as const };
 
@@ -304,6 +305,96 @@ describe('fit, evaluate, predict', () => {
   });
 });
 
+describe('fit and the event loop; dropout', () => {
+  test.runIf(backendInfo().backend === 'native')(
+    'a long recurrent kernel in fit runs off the main thread: timers fire during a one-batch epoch',
+    async () => {
+      // 2 T B 4H (I + H) = 2 * 100 * 64 * 256 * 128 = 4.2e8 flops per forward call: well over fit's threshold
+      const [N, T, I, H] = [64, 100, 64, 64];
+      const model = sequential([layers.lstm({ units: H, inputShape: [T, I] }), layers.dense({ units: 1 })], {
+        seed: 1,
+      });
+      model.compile({ optimizer: new Adam({ lr: 1e-3 }), loss: 'mse' });
+      const x = { data: new Float32Array(N * T * I).fill(0.1), shape: [N, T, I] };
+      const y = { data: new Float32Array(N), shape: [N, 1] };
+      let ticks = 0;
+      let ticksAtBatchEnd = -1;
+      const tick = () => {
+        ticks++;
+        if (ticksAtBatchEnd < 0) setImmediate(tick);
+      };
+      setImmediate(tick);
+      await model.fit(x, y, {
+        epochs: 1,
+        batchSize: N,
+        verbose: 0,
+        callbacks: [{ onBatchEnd: () => void (ticksAtBatchEnd = ticks) }],
+      });
+      expect(ticksAtBatchEnd).toBeGreaterThan(1); // the loop turned while the forward and backward kernels ran
+    },
+  );
+
+  test('dropout: masks in training only, scaled by 1 / (1 - rate), reproducible from the seed', () => {
+    const make = () => sequential([layers.dropout({ rate: 0.25, inputShape: [1000] })], { seed: 3 });
+    const x = { data: new Float32Array(1000).fill(1), shape: [1, 1000] };
+    const y = { data: new Float32Array(1000), shape: [1, 1000] };
+    const a = make();
+    expect(Array.from(a.predict(x).data).every((v) => v === 1)).toBe(true); // inference: the identity
+    // The mask shows in the loss: sum of (mask value)^2 over the kept elements, each 1 / 0.75.
+    const { loss } = a.forwardBackward(x, y, { loss: { name: 'mse', reduction: 'sum' } });
+    const kept = loss / (1 / 0.75) ** 2;
+    expect(Number.isInteger(Math.round(kept))).toBe(true);
+    expect(Math.abs(kept - 750)).toBeLessThan(60); // about 3/4 kept
+    expect(make().forwardBackward(x, y, { loss: { name: 'mse', reduction: 'sum' } }).loss).toBe(loss); // same seed
+    expect(a.forwardBackward(x, y, { loss: { name: 'mse', reduction: 'sum' } }).loss).not.toBe(loss); // a new mask
+  });
+});
+
+test('progress on a terminal: a cli-progress bar with the batch count, rate, ETA and the logs', () => {
+  const out: string[] = [];
+  const stream = { isTTY: true, columns: 100, write: (t: string) => out.push(t) > 0, on() {}, removeListener() {} };
+  const progress = new ProgressLogger(1, 2, 3, stream);
+  progress.onEpochBegin(0);
+  for (let b = 0; b < 3; b++) progress.onBatchEnd(b, { loss: 0.5 - b / 10 });
+  progress.onEpochEnd(0, { loss: 0.3, val_loss: 0.2 });
+  const text = out.join('');
+  expect(text).toMatch(/^Epoch 1\/2\n/);
+  expect(text).toMatch(/={24} 3\/3 \| [\d.]+ batch\/s \| ETA \d+s \| loss: 0\.3000 - val_loss: 0\.2000/);
+});
+
+describe('wrappers and hooks', () => {
+  test('layers.bidirectional(layer, { mergeMode }) is the layer with bidirectional: true', () => {
+    const wrapped = layers.bidirectional(layers.gru({ units: 3, returnSequences: true }), { mergeMode: 'sum' });
+    const model = sequential([layers.dense({ units: 2, inputShape: [4, 2] }), wrapped], { seed: 1 });
+    expect(model.outputShape).toEqual([4, 3]);
+    expect(wrapped.getConfig()).toMatchObject({ bidirectional: true, mergeMode: 'sum', returnSequences: true });
+    expect(model.parameters().map((p) => p.name)).toContain('gru.weight_hh_l0_reverse');
+    expect(() => layers.bidirectional(layers.dense({ units: 1 }) as never)).toThrow(
+      /layers\.bidirectional: layer must be a recurrent layer/,
+    );
+  });
+
+  test('onGradients sees every gradient after the backward pass and before the optimizer step', async () => {
+    const { x, y } = xorData();
+    const model = sequential([layers.dense({ units: 1, inputShape: [2] })], { seed: 1 });
+    model.compile({ optimizer: new SGD({ lr: 0.5 }), loss: 'mse' });
+    const seen: { step: number; grad: number[]; value: number[] }[] = [];
+    const monitor = {
+      onGradients: ({
+        step,
+        parameters,
+      }: {
+        step: number;
+        parameters: { grad: Float32Array; value: Float32Array }[];
+      }) => void seen.push({ step, grad: Array.from(parameters[0].grad), value: Array.from(parameters[0].value) }),
+    };
+    await model.fit(x, y, { epochs: 2, batchSize: 4, callbacks: [monitor], ...quiet });
+    expect(seen.map((s) => s.step)).toEqual([0, 1]);
+    // the second step's weights are the first's minus lr * gradient: the hook ran before each update
+    seen[1].value.forEach((v, i) => expect(v).toBeCloseTo(seen[0].value[i] - 0.5 * seen[0].grad[i], 6));
+  });
+});
+
 describe('configs and the non-finite guard', () => {
   test('getConfig is plain JSON; sequentialFromConfig rebuilds the same model with the same weights', () => {
     const model = sequential(
@@ -322,7 +413,7 @@ describe('configs and the non-finite guard', () => {
     );
     const config = model.getConfig();
     expect(JSON.parse(JSON.stringify(config))).toEqual(config);
-    const copy = sequentialFromConfig(JSON.parse(JSON.stringify(config)));
+    const copy = sequentialFromConfig(JSON.parse(JSON.stringify(config)) as typeof config);
     expect(copy.getConfig()).toEqual(config);
     expect(copy.parameters().map((p) => Array.from(p.value))).toEqual(
       model.parameters().map((p) => Array.from(p.value)),

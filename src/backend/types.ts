@@ -72,6 +72,7 @@ export interface Backend {
   /**
    * The recurrent op `op` on `call`, run off the main thread where the backend can (native: a libuv worker thread;
    * js: synchronously, then a resolved promise). The call's arrays must not be touched until the promise settles.
+   * Bad arguments throw at once, before anything runs.
    */
   recurrentAsync(call: RecurrentCall, op: RecurrentOp): Promise<void>;
   /** y = op(x) elementwise; y may be x. */
@@ -305,7 +306,7 @@ export interface Backend {
     clipValue: number,
   ): void;
   /** sum |x| (ord 1), sum x^2 (ord 2) or max |x| (ord Infinity), in float64; NaN if any element is NaN. */
-  normPartial(x: Float32Array, ord: 1 | 2 | number): number;
+  normPartial(x: Float32Array, ord: number): number;
   /** Whether every element is finite. */
   allFinite(x: Float32Array): boolean;
   /** x *= s, in float32. */

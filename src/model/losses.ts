@@ -20,8 +20,7 @@
 // (Keras does the same), so that a saturated probability still gives a gradient. Its value then equals the
 // probability form's wherever that is not clamped.
 import { LOSS_CODES, type LossKind } from '../backend/layer-codes.js';
-import { checkBoolean, checkChoice, checkFinite, checkOptions, rangeError, typeError } from '../validate.js';
-import { suggest } from './initializers.js';
+import { checkBoolean, checkChoice, checkFinite, checkOptions, rangeError, suggest, typeError } from '../validate.js';
 
 export type LossName =
   | 'mse'
@@ -113,7 +112,7 @@ export function resolveLoss(fn: string, value: unknown): Loss {
     sparse: name === 'sparseCategoricalCrossentropy',
     perRow: name === 'categoricalCrossentropy' || name === 'sparseCategoricalCrossentropy',
     fromLogits,
-    spec: typeof value === 'string' ? (value as LossName) : ({ ...(spec as object) } as LossSpec),
+    spec: typeof value === 'string' ? (value as LossName) : ({ ...spec } as LossSpec),
   };
 }
 

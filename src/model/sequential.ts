@@ -288,7 +288,7 @@ export class Sequential {
       throw rangeError(
         fn,
         'loss',
-        'a loss for one output unit (sparseCategoricalCrossentropy needs one unit per class)',
+        'a loss that fits one output unit (sparseCategoricalCrossentropy needs one unit per class, at least 2)',
         `'${loss.name}'`,
       );
     }
@@ -402,7 +402,10 @@ export class Sequential {
 
   // ---- inference ----
 
-  /** The model's outputs for x, in batches (default: up to 256 examples at a time); nothing is kept for backward. */
+  /**
+   * The model's outputs for x, in batches (default: up to 256 examples at a time), in inference mode: dropout off, and
+   * workspaces without gradient buffers (the recurrent kernels still write the states they would save for backward).
+   */
   predict(xValue: Input, options: { batchSize?: number } = {}): Prediction {
     const fn = 'predict';
     const o = checkOptions<{ batchSize?: number }>(fn, options, ['batchSize']);
@@ -640,7 +643,7 @@ export class Sequential {
     const batches = Math.ceil(N / batchSize);
     const callbacks = new CallbackList([...userCallbacks, new ProgressLogger(verbose, epochs, batches)]);
     const random = new Random(seed);
-    const order = identity(N);
+    const order = identity(N).slice(); // shuffled in place: a copy of its own
     const engine = this.getEngine();
     const T = engine.inputIsSequence ? x.shape[1] : 1;
     const fused = engine.fuses(loss);
@@ -796,10 +799,15 @@ export class Sequential {
 
 const firstNonFinite = (a: Float32Array) => backend.firstNonFinite(a);
 
+let identityOrder = new Int32Array(0);
+
+/** 0, 1, ..., n - 1 (a view of one array kept between calls: callers only read it). */
 function identity(n: number): Int32Array {
-  const order = new Int32Array(n);
-  for (let i = 0; i < n; i++) order[i] = i;
-  return order;
+  if (identityOrder.length < n) {
+    identityOrder = new Int32Array(Math.max(n, 2 * identityOrder.length));
+    for (let i = 0; i < identityOrder.length; i++) identityOrder[i] = i;
+  }
+  return identityOrder.subarray(0, n);
 }
 
 function yieldToEventLoop(): Promise<void> {
