@@ -68,7 +68,7 @@ export type { Callback, CallbackModel, EarlyStoppingOptions, GradientStep, Histo
 export type { Input, Tensor } from './model/data.js';
 export type { LossName, LossSpec, MetricName } from './model/losses.js';
 export type { InitializerName, InitializerSpec } from './model/initializers.js';
-export { GradientMonitor, gradCheck, gradientMonitor, judge as judgeGradients } from './diagnostics/index.js';
+export { GradientMonitor, gradCheck, gradientMonitor } from './diagnostics/index.js';
 export type {
   GradCheckOptions,
   GradCheckParameter,

@@ -153,8 +153,8 @@ export function suggest(given: string, names: readonly string[]): string {
   return `'${given}'${guess ? ` (did you mean '${guess}'?)` : ''}`;
 }
 
-// The allowed name within edit distance 2 of `key`, if any.
-function closest(key: string, allowed: readonly string[]): string | undefined {
+/** The allowed name within edit distance 2 of `key` (case ignored), if any. */
+export function closest(key: string, allowed: readonly string[]): string | undefined {
   let best: string | undefined;
   let bestDistance = 3;
   for (const name of allowed) {

@@ -5,6 +5,7 @@
 // --backend must be in place before that (it sets STEADYGRAD_BACKEND, as a user would).
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { EXPERIMENT_LIST, EXPERIMENT_NAMES } from '../lab/names.js';
+import { closest } from '../validate.js';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
@@ -18,28 +19,6 @@ export interface Io {
 
 /** A usage error found after parsing (an unknown experiment): printed like commander's, exit code 2. */
 export class UsageError extends Error {}
-
-// The closest of `choices` to `value` within edit distance 2 (for "did you mean").
-export function closest(value: string, choices: readonly string[]): string | null {
-  const distance = (a: string, b: string) => {
-    let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-    for (let i = 1; i <= a.length; i++) {
-      const cur = [i];
-      for (let j = 1; j <= b.length; j++) {
-        cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-      }
-      prev = cur;
-    }
-    return prev[b.length];
-  };
-  let best: string | null = null;
-  let bestDistance = 3;
-  for (const c of choices) {
-    const d = distance(value.toLowerCase(), c.toLowerCase());
-    if (d < bestDistance) [best, bestDistance] = [c, d];
-  }
-  return best;
-}
 
 function nonNegativeInteger(value: string): number {
   if (!/^\d+$/.test(value) || Number(value) > 4294967295) {

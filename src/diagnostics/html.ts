@@ -67,7 +67,7 @@ async function chartHtml(chart: Chart, index: number): Promise<string> {
     omitted > 0 ? `${omitted} point${omitted > 1 ? 's' : ''} not shown (0 or not finite on a log scale).` : '',
   ].filter(Boolean);
   const caption = notes.length ? `<figcaption>${escape(notes.join(' '))}</figcaption>` : '';
-  return `<figure class="chart" id="chart-${index}">\n${svg}\n${caption}</figure>`;
+  return `<figure class="chart" id="chart-${index}" aria-label="${escape(chart.title)}">\n${svg}\n${caption}</figure>`;
 }
 
 /** The report as one HTML document. Charts are rendered here, so this takes ~0.1 s per chart. */
