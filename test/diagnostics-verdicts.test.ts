@@ -126,6 +126,8 @@ describe('judge', () => {
     const steps = steady(3);
     steps.push(step(3, [1, 1, 1], { loss: NaN }));
     expect(judge(data(steps))[0].message).toBe('non-finite at step 3: the loss is NaN');
+    steps[3].gradNorm = [NaN, NaN, NaN, NaN, NaN, NaN];
+    expect(judge(data(steps))[0].message).toBe('non-finite at step 3: the loss is NaN, and so are 6 gradients');
   });
 
   test('update ratios: stalled and too large, weights only (biases start at 0)', () => {

@@ -85,7 +85,11 @@ export function buildProgram(io: Io, done: (code: number) => void): Command {
     .option('--json <file>', 'write every measured number as JSON')
     .addOption(backendOption())
     .option('--seed <N>', 'the seed of every experiment (default 1, the README numbers)', nonNegativeInteger)
-    .option('--threads <n>', 'native threads (default: the available cores)', positiveInteger)
+    .option(
+      '--threads <n>',
+      'native threads (default 1, or STEADYGRAD_THREADS: the lab models are small, and a second thread costs them more than it saves)',
+      positiveInteger,
+    )
     .option('--quick', 'small sizes, a few times faster (the test suite uses them; the numbers are noisier)')
     .exitOverride()
     .action(async (experiment: string | undefined, options: LabCommandOptions) => {
@@ -95,7 +99,7 @@ export function buildProgram(io: Io, done: (code: number) => void): Command {
           `unknown experiment '${experiment}'${guess ? `\n(Did you mean ${guess}?)` : ''}\nexperiments: ${EXPERIMENT_NAMES.join(', ')}`,
         );
       }
-      applyBackend(options);
+      applyBackend({ ...options, threads: options.threads ?? (process.env.STEADYGRAD_THREADS ? undefined : 1) });
       const { labCommand } = await import('./lab-command.js');
       done(await labCommand(experiment, options, io));
     });

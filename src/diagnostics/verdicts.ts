@@ -194,31 +194,34 @@ export function judge(data: MonitorData, thresholds: Thresholds = DEFAULT_THRESH
 }
 
 // The first step with a non-finite loss or gradient. The parameter named is the one nearest the output, where the
-// backward pass met the bad value first.
+// backward pass met the bad value first; a non-finite loss is named first (every gradient follows from it).
 function nonFinite({ steps, parameters }: MonitorData): Verdict[] {
   for (const s of steps) {
     const bad = s.gradNorm.flatMap((n, i) => (Number.isFinite(n) ? [] : [i]));
-    if (bad.length > 0) {
-      const p = parameters[bad[bad.length - 1]];
-      const more = bad.length > 1 ? ` (and ${bad.length - 1} more parameter${bad.length > 2 ? 's' : ''})` : '';
-      const what = Number.isFinite(s.loss) ? '' : ` (the loss is ${s.loss})`;
+    const plural = (n: number, what: string) => `${n} ${what}${n > 1 ? 's' : ''}`;
+    if (!Number.isFinite(s.loss)) {
+      const grads =
+        bad.length === 0 ? '' : `, and so ${bad.length > 1 ? 'are' : 'is'} ${plural(bad.length, 'gradient')}`;
       return [
         {
           kind: 'nonFinite',
           severity: 'error',
-          message: `non-finite at step ${s.step} in ${p.name}: gradient norm ${s.gradNorm[bad[bad.length - 1]]}${more}${what}`,
-          parameter: p.name,
-          ...(p.layer ? { layer: p.layer } : {}),
+          message: `non-finite at step ${s.step}: the loss is ${s.loss}${grads}`,
           step: s.step,
         },
       ];
     }
-    if (!Number.isFinite(s.loss)) {
+    if (bad.length > 0) {
+      const i = bad[bad.length - 1];
+      const p = parameters[i];
+      const more = bad.length > 1 ? ` (and ${plural(bad.length - 1, 'more parameter')})` : '';
       return [
         {
           kind: 'nonFinite',
           severity: 'error',
-          message: `non-finite at step ${s.step}: the loss is ${s.loss}`,
+          message: `non-finite at step ${s.step} in ${p.name}: gradient norm ${s.gradNorm[i]}${more}`,
+          parameter: p.name,
+          ...(p.layer ? { layer: p.layer } : {}),
           step: s.step,
         },
       ];

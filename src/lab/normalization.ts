@@ -28,6 +28,8 @@ interface Run {
   /** The share of each feature in the first layer's gradient norm: ||dW[:, j]|| / sum over j (NaN if it is all 0). */
   share: [number, number];
   divergedAt: number | null;
+  /** The largest epoch loss, and the last. */
+  peak: number;
   loss: number;
   outcome: 'trained' | 'stalled' | 'diverged';
 }
@@ -73,6 +75,7 @@ export const normalization: Experiment = {
           outputNorm,
           share: c1 + c2 > 0 ? [c1 / (c1 + c2), c2 / (c1 + c2)] : [NaN, NaN], // no gradient at all: no share
           divergedAt: result.divergedAt,
+          peak: Math.max(...result.epochLosses),
           loss,
           outcome,
         });
@@ -91,6 +94,7 @@ export const normalization: Experiment = {
         '|grad| output',
         'x2 share',
         'diverged at',
+        'peak loss',
         'final loss',
         'loss/baseline',
         'outcome',
@@ -102,11 +106,12 @@ export const normalization: Experiment = {
         fmt(r.outputNorm),
         Number.isNaN(r.share[1]) ? 'no gradient' : fmt(r.share[1]),
         r.divergedAt === null ? '-' : `step ${r.divergedAt}`,
+        fmt(r.peak),
         fmt(r.loss),
         Number.isFinite(r.loss) ? fmt(r.loss / baseline) : '-',
         r.outcome,
       ]),
-      caption: `Gradient norms at initialization over the ${n} training examples; x2 share: the small feature's part of the first layer's gradient norm (its column's norm over the sum of both). Plain SGD, lr ${LR}, batch 32, ${epochs} epochs; baseline (predicting the mean) MSE ${fmt(baseline)}; trained means a final loss under half of it.`,
+      caption: `Gradient norms at initialization over the ${n} training examples; x2 share: the small feature's part of the first layer's gradient norm (its column's norm over the sum of both). Plain SGD, lr ${LR}, batch 32, ${epochs} epochs; peak loss: the largest epoch mean; baseline (predicting the mean) MSE ${fmt(baseline)}; trained means a final loss under half of it.`,
     };
 
     const raw = runs.filter((r) => r.inputs === 'raw');
@@ -117,7 +122,7 @@ export const normalization: Experiment = {
     const outcome = (r: Run) =>
       r.outcome === 'diverged'
         ? `${r.hidden} diverged at step ${r.divergedAt}`
-        : `${r.hidden} ${r.outcome} at ${fmt(r.loss / baseline)} of the baseline loss`;
+        : `${r.hidden} ${r.outcome} at ${fmt(r.loss / baseline)} of the baseline loss${r.peak > 100 * baseline ? ` after its loss reached ${fmt(r.peak)}` : ''}`;
     const gradients = raw.map((r) => `${fmt(r.hiddenNorm)} with ${r.hidden}`).join(', ');
     const others = METHODS.map(([m]) => m).filter((m) => m !== 'raw');
     const trainedWith = others.filter((m) => byName(m).every((r) => r.outcome === 'trained'));
