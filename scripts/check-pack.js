@@ -45,6 +45,13 @@ try {
   if (C.join() !== '19,22,43,50') throw new Error(`wrong product ${C}`);
   console.log(`check-pack: ok: ${prebuild} loads from the installed tarball (${info.isa}, ${info.kernels.sgemm})`);
 
+  // The package's command runs from the installed tarball, offline, on its bundled data (data/).
+  const lab = sh('npx', ['--no-install', 'steadygrad', 'lab', 'forecast', '--quick'], app);
+  if (!/^\[1\/1\] forecast: /.test(lab) || !/\n {2}=> (Shown|Not shown): /.test(lab)) {
+    throw new Error(`npx steadygrad lab forecast printed:\n${lab}`);
+  }
+  console.log('check-pack: ok: npx steadygrad lab forecast runs from the installed tarball on its bundled data');
+
   // The published types, in a fresh strict TypeScript project without @types/node (test/types/), against the
   // same installed tarball.
   const configs = checkTypes(app);

@@ -93,7 +93,9 @@ describe('lab', () => {
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/^\[1\/1\] clipping: Gradient clipping: an RNN set up to explode\n/);
     expect(r.out).toMatch(/\n {2}run\s+turned non-finite\s+norm at step 0/);
-    expect(r.out).toMatch(/\n {2}=> Shown: without clipping the loss was \S+ at step 0 and turned NaN at step 1; /);
+    expect(r.out).toMatch(
+      /\n {2}=> Shown: without clipping the loss was \S+ at step 0 and the run turned non-finite at step \d+ /,
+    );
     expect(r.out).toMatch(/\n1 experiment in [\d.]+ s: 1 shown, 0 not shown\.\nJSON: .*\nreport: .*\n$/);
     const data = JSON.parse(readFileSync(json, 'utf8')) as {
       environment: { backend: string };

