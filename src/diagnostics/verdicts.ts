@@ -254,7 +254,7 @@ function exploding({ steps }: MonitorData, t: Thresholds): Verdict[] {
     {
       kind: 'exploding',
       severity: 'warning',
-      message: `exploding: global norm x${formatNumber(best.factor)} in ${b.step - a.step} steps (${formatNumber(a.globalNorm)} at step ${a.step} to ${formatNumber(b.globalNorm)} at step ${b.step})`,
+      message: `exploding: global norm x${formatNumber(best.factor)} in ${b.step - a.step} step${b.step - a.step === 1 ? '' : 's'} (${formatNumber(a.globalNorm)} at step ${a.step} to ${formatNumber(b.globalNorm)} at step ${b.step})`,
       step: b.step,
       value: best.factor,
       threshold: t.explodingFactor,
