@@ -245,12 +245,13 @@ void run_grid(ThreadPool& pool, const Grid& grid, const BlockJob& job) {
 namespace gemm {
 
 // kc: the A micro-panel (MR x kc) and a B micro-panel (kc x NR) together take at most 3/4 of L1, so the A panel
-// survives in L1 while B panels stream through; a multiple of 64 between 64 and 512.
+// survives in L1 while B panels stream through; a multiple of 64 between 256 and 512 (below 256, loading and storing
+// the C tile once per K block costs more than 1% of the multiply-adds). 256 on a 32 KiB L1 with AVX2's 6 x 16.
 // nc: the packed B block (kc x nc) takes at most half of L2; a multiple of NR.
 // mc: the packed A block (mc x kc) takes at most a quarter of L3 (and 4 MiB); a multiple of MR.
 Blocking blocking_for(const Microkernel& uk, const CacheSizes& caches) {
   constexpr int64_t kFloat = sizeof(float);
-  const int64_t kc = std::clamp<int64_t>(round_down(caches.l1d * 3 / 4 / ((uk.mr + uk.nr) * kFloat), 64), 64, 512);
+  const int64_t kc = std::clamp<int64_t>(round_down(caches.l1d * 3 / 4 / ((uk.mr + uk.nr) * kFloat), 64), 256, 512);
   const int64_t nc = std::clamp<int64_t>(round_down(caches.l2 / 2 / (kc * kFloat), uk.nr), uk.nr, 4096);
   const int64_t a_bytes = std::min<int64_t>(caches.l3 / 4, 4 << 20);
   const int64_t mc = std::clamp<int64_t>(round_down(a_bytes / (kc * kFloat), uk.mr), 16 * uk.mr, 4096);
@@ -265,12 +266,22 @@ Plan choose_plan(const Microkernel& uk, const SgemmArgs& g, int64_t m_block, int
   const CacheSizes& caches = cache_sizes();
   const int64_t kc = k_block(uk, g.k);
   constexpr int64_t kFloat = sizeof(float);
-  constexpr int64_t kLine = 64;
-  // A not transposed is always read in place: the MR rows of a micro-panel are MR sequential streams, as cheap to
-  // read as a packed panel, and packing would cost a transposition. A transposed is read in place while the kc
-  // cache lines a micro-panel touches (one per k) take a small part of L1, or when N is so narrow that each
-  // micro-panel is used only once or twice; otherwise it is packed (a plain copy).
-  const bool a_in_place = !g.trans_a || kc * kLine <= caches.l1d / 4 || n_block <= 2 * uk.nr;
+  constexpr int64_t kPage = 4096;
+  // Rows of A a multiple of 4 KiB apart land in the same sets of every cache level (and on a new page each), so
+  // a micro-panel read in place evicts itself; packed, it is contiguous.
+  const bool a_aliases = (g.lda * kFloat) % kPage == 0;
+  const bool a_small = m_block * kc * kFloat <= caches.l1d / 2;
+  bool a_in_place;
+  if (!g.trans_a) {
+    // Not transposed, the MR rows of a micro-panel are MR sequential streams, as cheap to read as a packed panel;
+    // packing would cost a transposition. Packed only when the rows alias and a wide N reuses the panel often.
+    a_in_place = !a_aliases || a_small || n_block <= 4 * uk.nr;
+  } else {
+    // Transposed, a micro-panel takes MR values from each of kc rows of A: one cache line (and, for a large lda,
+    // one page) per k. That is worth it only when N is so narrow that each micro-panel is used once or twice, or A
+    // is tiny; otherwise A is packed (a plain copy, read along the rows of A).
+    a_in_place = a_small || (n_block <= 2 * uk.nr && !a_aliases);
+  }
   // B not transposed is read in place when few A micro-panels pass over it, or when the block is small enough to
   // stay in L1; otherwise it is packed, so that its micro-panels are contiguous in L2. A transposed B is packed.
   const int64_t passes = (m_block + uk.mr - 1) / uk.mr;
