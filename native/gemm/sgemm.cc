@@ -79,8 +79,9 @@ int64_t balanced_block(int64_t total, int64_t max_block, int64_t unit) {
 // Where the microkernel finds the A micro-panels of one (ic, pc) block: packed, or in op(A) itself.
 struct APanels {
   const float* base;
-  int64_t rs, cs;      // element (i, p) of the block at base[i*rs + p*cs]
-  int64_t panel_step;  // from one micro-panel (MR rows) to the next
+  int64_t rs, cs;    // element (i, p) of the block at base[i*rs + p*cs]
+  int64_t row_step;  // from row i of the block to the micro-panel starting there (rs in place, kc packed)
+  bool in_place;     // micro-panels may then start at any row; packed ones start every MR rows
 };
 
 // Where it finds the B micro-panels of one (pc, jc) block: packed (here or beforehand), or in B itself.
@@ -91,16 +92,21 @@ struct BPanels {
 };
 
 // The macro-kernel: C[0:mc, 0:nc] = alpha * A block (mc x kc) * B block (kc x nc) + beta * C.
+// Read in place, A is cut into micro-panels of nearly equal height (32 rows with MR = 6: 6, 6, 5, 5, 5, 5, not
+// five of 6 and one of 2): a panel of very few rows has too few accumulator chains to hide the FMA latency.
 void macro_kernel(const gemm::Microkernel& uk, int64_t kc, int64_t mc, int64_t nc, float alpha, float beta,
                   const APanels& a, const BPanels& b, float* c, int64_t ldc) {
-  for (int64_t ir = 0; ir < mc; ir += uk.mr) {
-    const int rows = static_cast<int>(std::min<int64_t>(uk.mr, mc - ir));
-    const float* ap = a.base + (ir / uk.mr) * a.panel_step;
+  const int64_t panels = (mc + uk.mr - 1) / uk.mr;
+  for (int64_t q = 0, ir = 0; q < panels; ++q) {
+    const int64_t rows = a.in_place ? mc / panels + (q < mc % panels ? 1 : 0) : std::min<int64_t>(uk.mr, mc - ir);
+    const float* ap = a.base + ir * a.row_step;
     float* c_row = c + ir * ldc;
     for (int64_t jr = 0; jr < nc; jr += uk.nr) {
       const int cols = static_cast<int>(std::min<int64_t>(uk.nr, nc - jr));
-      uk.fn(kc, alpha, ap, a.rs, a.cs, b.base + (jr / uk.nr) * b.panel_step, b.ld, beta, c_row + jr, ldc, rows, cols);
+      uk.fn(kc, alpha, ap, a.rs, a.cs, b.base + (jr / uk.nr) * b.panel_step, b.ld, beta, c_row + jr, ldc,
+            static_cast<int>(rows), cols);
     }
+    ir += rows;
   }
 }
 
@@ -136,10 +142,10 @@ void run_block(const BlockJob& j, float* pack_a_buf, float* pack_b_buf) {
     for (int64_t pc = 0; pc < j.k; pc += kc_max) {
       const int64_t kc = std::min(kc_max, j.k - pc);
       const float* a_block = j.a + ic * j.a_rs + pc * j.a_cs;
-      APanels a{a_block, j.a_rs, j.a_cs, uk.mr * j.a_rs};
+      APanels a{a_block, j.a_rs, j.a_cs, j.a_rs, true};
       if (j.plan.pack_a) {
         uk.pack_a(j.trans_a, a_block, j.lda, mc, kc, pack_a_buf);
-        a = APanels{pack_a_buf, 1, uk.mr, uk.mr * kc};
+        a = APanels{pack_a_buf, 1, uk.mr, kc, false};
       }
       const float beta = pc == 0 ? j.beta : 1.0f;
       for (int64_t jc = 0; jc < j.n; jc += nc_max) {
