@@ -87,7 +87,7 @@ export function buildProgram(io: Io, done: (code: number) => void): Command {
     .option('--seed <N>', 'the seed of every experiment (default 1, the README numbers)', nonNegativeInteger)
     .option(
       '--threads <n>',
-      'native threads (default 1, or STEADYGRAD_THREADS: the lab models are small, and a second thread costs them more than it saves)',
+      'native threads (default 1, or STEADYGRAD_THREADS: the lab models are small; a second thread saves little on an idle machine and costs a lot on a busy one)',
       positiveInteger,
     )
     .option('--quick', 'small sizes, a few times faster (the test suite uses them; the numbers are noisier)')
