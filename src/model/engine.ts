@@ -76,7 +76,7 @@ export class Engine {
   }
 
   workspace(B: number, T: number, training: boolean, loss: Loss | null): Workspace {
-    const key = `${training ? 't' : 'i'}${B}:${T}`;
+    const key = `${training ? 't' : 'i'}${loss?.sparse ? 's' : ''}${B}:${T}`; // sparse targets are one column
     let ws = this.cache.get(key);
     if (ws) {
       this.cache.delete(key); // most recently used last
