@@ -704,7 +704,7 @@ export async function loadWeights(
   let label: string;
   if (file instanceof Uint8Array) {
     bytes = file;
-    label = 'the safetensors bytes';
+    label = 'the safetensors data';
   } else if (typeof file === 'string' && file !== '') {
     bytes = await readFileCapped(file, Number.MAX_SAFE_INTEGER, 'missing (no such file)');
     label = file;
