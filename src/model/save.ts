@@ -41,6 +41,7 @@ import { Optimizer, type OptimizerStateDict, type Schedule } from '../optim/inde
 import { type SavedSchedule, optimizerFromConfig, scheduleFromState } from '../optim/restore.js';
 import { checkBoolean, checkOptions, describe, rangeError, typeError } from '../validate.js';
 import type { Tensor } from './data.js';
+import { withoutInitializers } from './initializers.js';
 import { type RandomState, isRandomState } from './random.js';
 import { ModelScalers, type ScalersJSON } from './scaling.js';
 import { Sequential, type SequentialConfig } from './sequential.js';
@@ -334,7 +335,7 @@ async function readVersion(dir: string, name: string, saveId: string, checksum: 
       if (sha256(bytes) !== checksum) {
         throw new ModelFileError(
           candidate,
-          "its contents do not match model.json's SHA-256 checksum: the file is corrupt",
+          'its contents do not match the SHA-256 checksum model.json holds for it: one of the two files is corrupt',
         );
       }
       return { file: candidate, contents };
@@ -460,15 +461,8 @@ function restore(file: string, doc: ModelDocument, weights: Loaded, optimizerFil
   const layers = doc.config.layers.map((l, i) =>
     c.wrap(`config.layers[${i}] (${l.type})`, () => layerFromConfig('loadModel: layer', l)),
   );
-  const model = c.wrap(
-    'config',
-    () =>
-      new Sequential(layers, {
-        name: doc.config.name,
-        seed: doc.config.seed,
-        initializers: doc.config.initializers,
-      }),
-  );
+  const options = { name: doc.config.name, seed: doc.config.seed, initializers: doc.config.initializers };
+  const model = c.wrap('config', () => withoutInitializers(() => new Sequential(layers, options)));
   const params = model.parameters();
   const listed = doc.weights.tensors;
   if (listed.length !== params.length || params.some((p, i) => p.name !== listed[i])) {
@@ -604,22 +598,29 @@ function assign(
       copies.push([p, t.values()]);
     }
   }
+  const loading = fn === 'loadModel'; // from a model.safetensors, against the model its model.json describes
+  const model = loading ? 'model.json' : 'model';
   if (strict && (result.missing.length || result.unexpected.length || result.mismatched.length)) {
     const parts = [
       result.missing.length ? `missing ${result.missing.map((n) => `'${n}'`).join(', ')}` : '',
       result.unexpected.length ? `unexpected ${result.unexpected.map((n) => `'${n}'`).join(', ')}` : '',
-      result.mismatched.length ? `shapes differ (${from} vs model) for ${result.mismatched.join('; ')}` : '',
-    ];
-    const problem = `${from} does not match the model's parameters: ${parts.filter(Boolean).join('; ')}`;
-    throw fn === 'loadModel'
-      ? new ModelFileError(from, problem.slice(from.length + 1))
-      : new RangeError(`${fn}: ${problem}`);
+      result.mismatched.length
+        ? `shapes differ (${from === 'weights' ? 'weights' : 'file'} vs ${model}) for ${result.mismatched.join('; ')}`
+        : '',
+    ].filter(Boolean);
+    if (loading) {
+      throw new ModelFileError(
+        from,
+        `does not match the parameters of the model model.json describes: ${parts.join('; ')}`,
+      );
+    }
+    throw new RangeError(`${fn}: ${from} does not match the model's parameters: ${parts.join('; ')}`);
   }
   for (const [p, values] of copies) {
     for (let i = 0; i < values.length; i++) {
       if (!Number.isFinite(values[i])) {
         const problem = `${p.name} holds ${describe(values[i])} at index ${i}; weights must be finite`;
-        throw fn === 'loadModel' ? new ModelFileError(from, problem) : new RangeError(`${fn}: ${from}: ${problem}`);
+        throw loading ? new ModelFileError(from, problem) : new RangeError(`${fn}: ${from}: ${problem}`);
       }
     }
   }
