@@ -90,17 +90,20 @@ function mutateJson(bytes: Buffer, r: Random): Buffer {
   const json = JSON.parse(bytes.toString()) as Record<string, unknown>;
   const places: [Record<string, unknown> | unknown[], string | number][] = [];
   const walk = (node: unknown) => {
-    if (Array.isArray(node)) node.forEach((v, i) => (places.push([node, i]), walk(v)));
-    else if (typeof node === 'object' && node !== null)
-      for (const [k, v] of Object.entries(node)) (places.push([node as Record<string, unknown>, k]), walk(v));
+    if (typeof node !== 'object' || node === null) return;
+    for (const [k, v] of Object.entries(node)) {
+      places.push([node as Record<string, unknown>, Array.isArray(node) ? Number(k) : k]);
+      walk(v);
+    }
   };
   walk(json);
   for (let k = randomInt(r, 1, 3); k > 0; k--) {
     const [parent, key] = pick(r, places);
     const action = r();
-    if (action < 0.15 && !Array.isArray(parent)) delete (parent as Record<string, unknown>)[key as string];
-    else if (action < 0.2 && !Array.isArray(parent)) (parent as Record<string, unknown>).extra = randomValue(r);
-    else (parent as Record<string, unknown>)[key as string] = randomValue(r);
+    const target = parent as Record<string, unknown>;
+    if (action < 0.15 && !Array.isArray(parent)) delete target[key];
+    else if (action < 0.2 && !Array.isArray(parent)) target.extra = randomValue(r);
+    else target[key] = randomValue(r);
   }
   return Buffer.from(JSON.stringify(json));
 }

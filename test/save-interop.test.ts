@@ -26,7 +26,7 @@ afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
 function model(k: number): Sequential {
   const c = CASES[k];
-  return sequentialFromConfig({ name: c.name, seed: 1, initializers: 'keras', layers: c.layers as never });
+  return sequentialFromConfig({ name: c.name, seed: 1, initializers: 'keras', layers: c.layers });
 }
 
 function input(f: Fixture): Input {

@@ -256,7 +256,8 @@ describe("MATLAB's workflow: mapminmax inputs and targets, train, reverse the ou
   //   an = net(mapminmax('apply', p2, ps));  a = mapminmax('reverse', an, ts);
   // steadygrad: compile({ ..., inputScaler: 'mapminmax', targetScaler: 'mapminmax' }), fit(x, y), predict(x2).
   async function byHand(kind: 'mapminmax' | 'mapstd', x: Float32Array, y: Float32Array, x2: Float32Array) {
-    const map = kind === 'mapminmax' ? mapminmax : mapstd;
+    // the two functions have the same form; mapminmax's type stands for both
+    const map = (kind === 'mapminmax' ? mapminmax : mapstd) as unknown as typeof mapminmax;
     const p = transpose(rows(x, 3)); // 3 x Q, MATLAB's layout
     const t = transpose(rows(y, 1));
     const { y: pn, ps } = map(p);
@@ -264,8 +265,8 @@ describe("MATLAB's workflow: mapminmax inputs and targets, train, reverse the ou
     const model = mlp();
     model.compile({ optimizer: new SGD({ lr: 0.1 }), loss: 'mse' });
     const history = await model.fit(transpose(pn), transpose(tn), { epochs: 4, batchSize: 8, ...quiet });
-    const an = model.predict(transpose((map.apply as typeof mapminmax.apply)(transpose(rows(x2, 3)), ps as never)));
-    const a = (map.reverse as typeof mapminmax.reverse)(transpose(rows(an.data, 1)), ts as never);
+    const an = model.predict(transpose(map.apply(transpose(rows(x2, 3)), ps)));
+    const a = map.reverse(transpose(rows(an.data, 1)), ts);
     return { history, a: Float32Array.from(transpose(a).flat()), ps, ts };
   }
 
