@@ -293,6 +293,21 @@ describe('resuming an interrupted fit from a checkpoint (initialEpoch)', () => {
   }
 });
 
+test('fit with initialEpoch continues the last fit, in the same process too', async () => {
+  const c = cases[0];
+  const a = build(c);
+  const b = build(c);
+  const whole = await a.fit(c.data.x, c.data.y, { epochs: 4, batchSize: 8, ...quiet });
+  await b.fit(c.data.x, c.data.y, { epochs: 2, batchSize: 8, ...quiet });
+  const rest = await b.fit(c.data.x, c.data.y, { epochs: 4, initialEpoch: 2, batchSize: 8, ...quiet });
+  expect(rest.history.loss).toEqual(whole.history.loss.slice(2));
+  expectSameWeights(a, b);
+  // and the next fit of each is the same (the continued fit did not count as a new one)
+  const na = await a.fit(c.data.x, c.data.y, { epochs: 1, batchSize: 8, ...quiet });
+  const nb = await b.fit(c.data.x, c.data.y, { epochs: 1, batchSize: 8, ...quiet });
+  expect(nb.history).toEqual(na.history);
+});
+
 describe('what a model.json holds', () => {
   test('without the optimizer: compiled with a fresh one of the same type and options, no schedules', async () => {
     const c = cases[1];

@@ -88,7 +88,11 @@ export interface FitOptions {
   seed?: number;
   /** 0 silent, 1 progress bar (plain lines when stdout is not a terminal), 2 one line per epoch; default 1. */
   verbose?: 0 | 1 | 2;
-  /** The epoch to start counting from (to resume); default 0. */
+  /**
+   * The epoch to start counting from (to resume); default 0. A fit with initialEpoch > 0 continues the model's last
+   * fit: without a seed of its own it takes that fit's seed, and it replays that fit's shuffles of the epochs before
+   * initialEpoch, so that a run resumed from a checkpoint (loadModel) sees the batches the uninterrupted one would.
+   */
   initialEpoch?: number;
 }
 
@@ -675,7 +679,7 @@ export class Sequential {
       y = sliceRows(y, 0, cut);
     }
     if (this.scalers) ({ x, y, validation } = scaleTraining(fn, this.scalers, x, y, validation));
-    if (initialEpoch === 0) this.fitCount++;
+    if (!(initialEpoch > 0 && this.lastFitSeed !== null)) this.fitCount++; // a continued fit is not a new one
     this.lastFitSeed = seed;
     const N = x.shape[0];
     const batches = Math.ceil(N / batchSize);
