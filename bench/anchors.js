@@ -92,3 +92,18 @@ export function torchStepMs(dir) {
   }
   return out;
 }
+
+/**
+ * PyTorch CPU training anchors (train_torch.py, 1 thread): { tinyUs, mnistMs, forecasterMs, predictMs, adamMs, ... }
+ * from its lines; null on failure.
+ */
+export function torchTrain(dir) {
+  const lines = runScript('/usr/bin/python3', path.join(dir, 'train_torch.py'), ['1']);
+  if (!lines) return null;
+  const out = new Map();
+  for (const line of lines) {
+    const m = /^(\S+) .*?(step_us|step_ms|ms)=([\d.]+)/.exec(line);
+    if (m) out.set(m[1], Number(m[3]));
+  }
+  return out;
+}

@@ -3,7 +3,7 @@
 //
 //   npm run bench                    everything, with anchors from ../shared/anchors/ when present
 //   npm run bench -- --quick         shorter timings
-//   npm run bench -- --only gemm,rnn  some parts only (gemm, rnn, normalize, optim)
+//   npm run bench -- --only gemm,rnn  some parts only (gemm, rnn, normalize, optim, train)
 //   npm run bench -- --no-anchors    skip the anchor scripts
 //   npm run bench -- --anchors DIR   anchor scripts from DIR
 //   npm run bench -- --tfjs DIR      TensorFlow.js (pure-JS cpu backend) resolved from DIR (default: here; see
@@ -15,11 +15,12 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { backendInfo } from '../dist/index.js';
-import { findAnchors, loadTfjsCpu, medianOfRuns, openblasGflops, torchStepMs } from './anchors.js';
+import { findAnchors, loadTfjsCpu, medianOfRuns, openblasGflops, torchStepMs, torchTrain } from './anchors.js';
 import { benchGemm, fmt, gemmCases } from './gemm.js';
 import { benchScalers, benchStream } from './normalize.js';
 import { CONFIGS, benchRecurrent, fmtMs, tfjsLstmStepMs } from './recurrent.js';
-import { benchOptim, torchOptimMs } from './optim.js';
+import { benchOptim } from './optim.js';
+import { benchTrain, benchTrainJs } from './train.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values: opts } = parseArgs({
@@ -125,53 +126,94 @@ if (wanted('normalize')) {
 }
 
 // --- optimizers and clipping ---
-if (wanted('optim')) {
-  log('\nOptimizers and clipping: 10 million float32 parameters in 10 tensors, native on 1 thread, ms per step');
+if (wanted('optim')) benchOptim({ anchorDir, quick: opts.quick, log });
+
+// --- training through the model API ---
+if (wanted('train')) {
+  log('\nTraining through the model API (one optimizer step = forward, loss, backward, clipping to norm 1, Adam)');
   const torchRuns = [];
-  if (anchorDir) torchRuns.push(torchOptimMs(anchorDir));
-  const r = benchOptim({ quick: opts.quick, log });
-  if (anchorDir) torchRuns.push(torchOptimMs(anchorDir));
+  const torchLstmB = [];
+  if (anchorDir) {
+    torchRuns.push(torchTrain(anchorDir));
+    torchLstmB.push(torchStepMs(anchorDir));
+  }
+  const ours = await benchTrain({ quick: opts.quick, log });
+  log('  js backend (child process)');
+  const js = benchTrainJs({ quick: opts.quick });
+  if (anchorDir) {
+    torchRuns.push(torchTrain(anchorDir));
+    torchLstmB.push(torchStepMs(anchorDir));
+  }
   const torch = anchorDir ? medianOfRuns(torchRuns) : null;
+  const torchB = anchorDir ? (medianOfRuns(torchLstmB)?.get('lstm B=64 T=100 I=64 H=256') ?? null) : null;
+  const threads = info.cores;
   const t = (key) => torch?.get(key) ?? null;
-  const ratio = (a, b) => fmt(a && b ? a / b : null, 2);
-  // the memory-traffic limit: Adam reads param, grad, m, v and writes param, m, v (28 bytes per parameter)
-  const adamLimitMs = ((28 * 1e7) / (r.copyGBs * 1e9)) * 1000;
+  const ratio = (theirs, mine) => (theirs && mine ? fmt(theirs / mine, 2) : '-');
+  const us = (v) => (v === null ? '-' : v.toFixed(1));
+  const f = ours.fit;
   console.table([
     {
-      step: 'Adam',
-      [`${r.backend} ms`]: fmtMs(r.ms.adam),
-      'torch ms': fmtMs(t('adam_loop')),
-      'torch foreach ms': fmtMs(t('adam_foreach')),
-      'torch / ours': ratio(t('adam_loop'), r.ms.adam),
-      target: '>= 3',
+      step: 'tiny 2-10-1 MLP, batch 32 (us): custom loop',
+      'native 1T': us(ours.tiny.customUs),
+      [`native ${threads}T`]: '-',
+      js: us(js.tiny.customUs),
+      'torch 1T': us(t('mlp_tiny')),
+      'torch / native': ratio(t('mlp_tiny'), ours.tiny.customUs),
+      'torch / js': ratio(t('mlp_tiny'), js.tiny.customUs),
     },
     {
-      step: 'SGD momentum',
-      [`${r.backend} ms`]: fmtMs(r.ms.sgdMomentum),
-      'torch ms': fmtMs(t('sgd_momentum')),
-      'torch / ours': ratio(t('sgd_momentum'), r.ms.sgdMomentum),
-      target: '>= 1',
+      step: 'tiny 2-10-1 MLP, batch 32 (us): trainOnBatch',
+      'native 1T': us(ours.tiny.trainOnBatchUs),
+      [`native ${threads}T`]: '-',
+      js: us(js.tiny.trainOnBatchUs),
+      'torch 1T': us(t('mlp_tiny')),
+      'torch / native': ratio(t('mlp_tiny'), ours.tiny.trainOnBatchUs),
+      'torch / js': ratio(t('mlp_tiny'), js.tiny.trainOnBatchUs),
     },
     {
-      step: 'clipGradNorm (norm only)',
-      [`${r.backend} ms`]: fmtMs(r.ms.clipGradNorm),
-      'torch ms': fmtMs(t('clip_grad_norm')),
-      'torch / ours': ratio(t('clip_grad_norm'), r.ms.clipGradNorm),
-      target: '>= 1',
+      step: '784-256-256-10 MLP, batch 128 (ms)',
+      'native 1T': fmtMs(ours.mnist1),
+      [`native ${threads}T`]: fmtMs(ours.mnistAll),
+      js: fmtMs(js.mnist),
+      'torch 1T': fmtMs(t('mlp_mnist')),
+      'torch / native': `${ratio(t('mlp_mnist'), ours.mnist1)} (1T), ${ratio(t('mlp_mnist'), ours.mnistAll)} (${threads}T)`,
+      'torch / js': ratio(t('mlp_mnist'), js.mnist),
     },
-    { step: 'clipGradNorm (scaling)', [`${r.backend} ms`]: fmtMs(r.ms.clipGradNormScaling) },
+    {
+      step: 'LSTM(8->64) T24 B32 + dense (ms)',
+      'native 1T': fmtMs(ours.forecaster1),
+      [`native ${threads}T`]: fmtMs(ours.forecasterAll),
+      js: fmtMs(js.forecaster),
+      'torch 1T': fmtMs(t('lstm_forecast')),
+      'torch / native': `${ratio(t('lstm_forecast'), ours.forecaster1)} (1T), ${ratio(t('lstm_forecast'), ours.forecasterAll)} (${threads}T)`,
+      'torch / js': ratio(t('lstm_forecast'), js.forecaster),
+    },
+    {
+      step: 'LSTM B + dense inside fit (ms per step)',
+      'native 1T': fmtMs(ours.fit1.fitMs),
+      [`native ${threads}T`]: fmtMs(f.fitMs),
+      js: '-',
+      'torch 1T': fmtMs(torchB),
+      'torch / native': `${ratio(torchB, ours.fit1.fitMs)} (1T), ${ratio(torchB, f.fitMs)} (${threads}T)`,
+      'torch / js': '-',
+    },
+    {
+      step: 'predict, LSTM B + dense, one batch of 64 (ms)',
+      'native 1T': fmtMs(ours.fit1.predictMs),
+      [`native ${threads}T`]: fmtMs(f.predictMs),
+      js: '-',
+      'torch 1T': fmtMs(t('lstm_predict')),
+      'torch / native': `${ratio(t('lstm_predict'), ours.fit1.predictMs)} (1T), ${ratio(t('lstm_predict'), f.predictMs)} (${threads}T)`,
+      'torch / js': '-',
+    },
   ]);
   log(
-    `copy bandwidth ${fmt(r.copyGBs, 1)} GB/s (280 MB copied, read + write counted): Adam's 28 bytes per parameter ` +
-      `take ${fmtMs(adamLimitMs)} ms at that rate; Adam / limit = ${ratio(r.ms.adam, adamLimitMs)} (target <= 1.5; ` +
-      'the step also reads every gradient once more for the non-finite check, 32 bytes in all)',
+    `fit vs the bare LSTM kernels (forward + backward, same buffers), LSTM B: ${fmtMs(f.fitMs)} vs ${fmtMs(f.bareMs)} ms ` +
+      `(${threads}T, fit / bare = ${fmt(f.fitMs / f.bareMs, 3)}); ${fmtMs(ours.fit1.fitMs)} vs ${fmtMs(ours.fit1.bareMs)} ms (1T, ` +
+      `${fmt(ours.fit1.fitMs / ours.fit1.bareMs, 3)})`,
   );
   log(
-    `js backend Adam ${fmtMs(r.ms.jsAdam)} ms vs native ${fmtMs(r.ms.nativeAdamKernels)} ms (same calls, interleaved): ` +
-      `js / native speed = ${ratio(r.ms.nativeAdamKernels, r.ms.jsAdam)} (target >= 0.33)`,
-  );
-  log(
-    `tiny model (4 tensors, 41 parameters), microseconds per step: Adam ${fmt(r.tiny.adam, 2)}, ` +
-      `clipGradNorm + Adam ${fmt(r.tiny.adamClip, 2)}, SGD momentum ${fmt(r.tiny.sgd, 2)}`,
+    `event-loop delay while fit trains LSTM B (monitorEventLoopDelay, 1 ms resolution): p99 ${f.p99.toFixed(1)} ms, ` +
+      `max ${f.maxDelay.toFixed(1)} ms (${threads}T); p99 ${ours.fit1.p99.toFixed(1)} ms, max ${ours.fit1.maxDelay.toFixed(1)} ms (1T)`,
   );
 }

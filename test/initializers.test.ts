@@ -89,7 +89,11 @@ describe('initializers', () => {
   test('layer defaults: Keras (orthogonal recurrent, unit forget bias) and PyTorch (uniform 1/sqrt(H))', () => {
     const keras = sequential([layers.lstm({ units: 8, inputShape: [3, 4] })], { seed: 1 }).parameters();
     const [, , bIh, bHh] = keras;
-    expect(Array.from(bIh.value)).toEqual([...Array(8).fill(0), ...Array(8).fill(1), ...Array(16).fill(0)]);
+    expect(Array.from(bIh.value)).toEqual([
+      ...new Array<number>(8).fill(0),
+      ...new Array<number>(8).fill(1),
+      ...new Array<number>(16).fill(0),
+    ]);
     expect(bHh.value.every((v) => v === 0)).toBe(true);
     const torch = sequential([layers.lstm({ units: 8, inputShape: [3, 4] })], {
       seed: 1,

@@ -8,7 +8,17 @@ test('the model contract runs as written: summary, compile, fit, predict, and th
   const script = path.join(import.meta.dirname, 'contracts', 'model.mjs');
   const out = execFileSync(process.execPath, [script], { encoding: 'utf8', env: { ...process.env } });
   const lines = out.trim().split('\n');
-  const result = JSON.parse(lines[lines.length - 1]);
+  const result = JSON.parse(lines[lines.length - 1]) as {
+    epochs: number;
+    keys: string[];
+    firstLoss: number;
+    lastLoss: number;
+    yhatShape: number[];
+    yhatIsFloat32: boolean;
+    names: string[];
+    shapes: number[][];
+    loss: number;
+  };
   const summary = lines.slice(0, -1).join('\n');
   expect(summary).toContain('Model: "sequential"');
   expect(summary).toMatch(/lstm \(lstm\)\s+\(None, 24, 32\)\s+5,376/); // 4*32*(8+32) + 2*4*32, PyTorch's two biases

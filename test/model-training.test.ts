@@ -304,6 +304,51 @@ describe('fit, evaluate, predict', () => {
   });
 });
 
+describe('fit and the event loop; dropout', () => {
+  test.runIf(backendInfo().backend === 'native')(
+    'a long recurrent kernel in fit runs off the main thread: timers fire during a one-batch epoch',
+    async () => {
+      // 2 T B 4H (I + H) = 2 * 100 * 64 * 256 * 128 = 4.2e8 flops per forward call: well over fit's threshold
+      const [N, T, I, H] = [64, 100, 64, 64];
+      const model = sequential([layers.lstm({ units: H, inputShape: [T, I] }), layers.dense({ units: 1 })], {
+        seed: 1,
+      });
+      model.compile({ optimizer: new Adam({ lr: 1e-3 }), loss: 'mse' });
+      const x = { data: new Float32Array(N * T * I).fill(0.1), shape: [N, T, I] };
+      const y = { data: new Float32Array(N), shape: [N, 1] };
+      let ticks = 0;
+      let ticksAtBatchEnd = -1;
+      const tick = () => {
+        ticks++;
+        if (ticksAtBatchEnd < 0) setImmediate(tick);
+      };
+      setImmediate(tick);
+      await model.fit(x, y, {
+        epochs: 1,
+        batchSize: N,
+        verbose: 0,
+        callbacks: [{ onBatchEnd: () => void (ticksAtBatchEnd = ticks) }],
+      });
+      expect(ticksAtBatchEnd).toBeGreaterThan(1); // the loop turned while the forward and backward kernels ran
+    },
+  );
+
+  test('dropout: masks in training only, scaled by 1 / (1 - rate), reproducible from the seed', () => {
+    const make = () => sequential([layers.dropout({ rate: 0.25, inputShape: [1000] })], { seed: 3 });
+    const x = { data: new Float32Array(1000).fill(1), shape: [1, 1000] };
+    const y = { data: new Float32Array(1000), shape: [1, 1000] };
+    const a = make();
+    expect(Array.from(a.predict(x).data).every((v) => v === 1)).toBe(true); // inference: the identity
+    // The mask shows in the loss: sum of (mask value)^2 over the kept elements, each 1 / 0.75.
+    const { loss } = a.forwardBackward(x, y, { loss: { name: 'mse', reduction: 'sum' } });
+    const kept = loss / (1 / 0.75) ** 2;
+    expect(Number.isInteger(Math.round(kept))).toBe(true);
+    expect(Math.abs(kept - 750)).toBeLessThan(60); // about 3/4 kept
+    expect(make().forwardBackward(x, y, { loss: { name: 'mse', reduction: 'sum' } }).loss).toBe(loss); // same seed
+    expect(a.forwardBackward(x, y, { loss: { name: 'mse', reduction: 'sum' } }).loss).not.toBe(loss); // a new mask
+  });
+});
+
 describe('configs and the non-finite guard', () => {
   test('getConfig is plain JSON; sequentialFromConfig rebuilds the same model with the same weights', () => {
     const model = sequential(
@@ -322,7 +367,7 @@ describe('configs and the non-finite guard', () => {
     );
     const config = model.getConfig();
     expect(JSON.parse(JSON.stringify(config))).toEqual(config);
-    const copy = sequentialFromConfig(JSON.parse(JSON.stringify(config)));
+    const copy = sequentialFromConfig(JSON.parse(JSON.stringify(config)) as typeof config);
     expect(copy.getConfig()).toEqual(config);
     expect(copy.parameters().map((p) => Array.from(p.value))).toEqual(
       model.parameters().map((p) => Array.from(p.value)),

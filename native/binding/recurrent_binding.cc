@@ -250,7 +250,7 @@ Napi::Value GruBackward(const Napi::CallbackInfo& info) {
 
 // recurrentAsync(call, op) -> Promise<void>: the recurrent op named `op` ('lstmForward', ...) on `call`, checked here
 // on the main thread and run on a libuv worker thread, so that a long kernel does not block the event loop. The
-// caller must not touch the call's arrays until the promise settles.
+// caller must not touch the call's arrays until the promise settles. Bad arguments throw at once (nothing is queued).
 Napi::Value RecurrentAsync(const Napi::CallbackInfo& info) {
   Args args(info, "recurrentAsync");
   static const struct {

@@ -63,10 +63,19 @@ inline double norm_partial(NormOrd ord, const float* x, int64_t n) {
   return any_nan ? NAN : static_cast<double>(out);
 }
 
-// true when every element of x is finite: x * 0 is 0 for finite x and NaN for NaN or +-Infinity.
+// true when every element of x is finite: x * 0 is 0 for finite x and NaN for NaN or +-Infinity. Four independent
+// sums, so that the adds do not wait for each other (the pass is then bound by memory reads).
 inline bool all_finite(const float* x, int64_t n) {
-  VecF acc = splat(0.0f);
-  for_each_lanes(n, [&](int64_t j, auto l) { acc = acc + l.load(x + j) * 0.0f; });
+  VecF a0 = splat(0.0f), a1 = a0, a2 = a0, a3 = a0;
+  int64_t j = 0;
+  for (; j + 4 * kLanes <= n; j += 4 * kLanes) {
+    a0 = a0 + FullLanes::load(x + j) * 0.0f;
+    a1 = a1 + FullLanes::load(x + j + kLanes) * 0.0f;
+    a2 = a2 + FullLanes::load(x + j + 2 * kLanes) * 0.0f;
+    a3 = a3 + FullLanes::load(x + j + 3 * kLanes) * 0.0f;
+  }
+  for_each_lanes(n - j, [&](int64_t k, auto l) { a0 = a0 + l.load(x + j + k) * 0.0f; });
+  const VecF acc = (a0 + a1) + (a2 + a3);
   bool ok = true;
   for (int i = 0; i < kLanes; ++i) ok = ok && acc[i] == 0.0f;
   return ok;

@@ -72,6 +72,7 @@ export interface Backend {
   /**
    * The recurrent op `op` on `call`, run off the main thread where the backend can (native: a libuv worker thread;
    * js: synchronously, then a resolved promise). The call's arrays must not be touched until the promise settles.
+   * Bad arguments throw at once, before anything runs.
    */
   recurrentAsync(call: RecurrentCall, op: RecurrentOp): Promise<void>;
   /** y = op(x) elementwise; y may be x. */

@@ -152,7 +152,8 @@ export abstract class RecurrentLayer extends KernelLayer<RecurrentState> {
   protected abstract forwardExtras(T: number, B: number, H: number): Record<string, unknown>;
   protected abstract backwardExtras(forward: Record<string, unknown>, B: number, H: number): Record<string, unknown>;
   /** Keras' unit forget bias (LSTM). */
-  protected unitForgetBias(_ctx: BuildContext): boolean {
+  protected unitForgetBias(ctx: BuildContext): boolean {
+    void ctx;
     return false;
   }
 

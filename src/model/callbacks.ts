@@ -54,8 +54,8 @@ export class CallbackList {
 
   async call(hook: Hook, ...args: [Logs] | [number, Logs]): Promise<void> {
     for (const c of this.callbacks) {
-      const f = c[hook] as ((...a: unknown[]) => void | Promise<void>) | undefined;
-      if (typeof f === 'function') await f.apply(c, args);
+      const callback = c as Record<Hook, ((...a: unknown[]) => void | Promise<void>) | undefined>;
+      if (typeof callback[hook] === 'function') await callback[hook](...args); // called as a method: `this` is c
     }
   }
 

@@ -76,7 +76,8 @@ export class Engine {
   }
 
   workspace(B: number, T: number, training: boolean, loss: Loss | null): Workspace {
-    const key = `${training ? 't' : 'i'}${loss?.sparse ? 's' : ''}${B}:${T}`; // sparse targets are one column
+    const targetWidth = loss?.sparse ? 1 : this.outputUnits;
+    const key = `${training ? 't' : 'i'}${B}:${T}:${targetWidth}`;
     let ws = this.cache.get(key);
     if (ws) {
       this.cache.delete(key); // most recently used last
@@ -84,7 +85,6 @@ export class Engine {
       return ws;
     }
     const rows = this.outputIsSequence ? T * B : B;
-    const targetWidth = loss?.sparse ? 1 : this.outputUnits;
     ws = {
       B,
       T,

@@ -113,7 +113,7 @@ export function resolveLoss(fn: string, value: unknown): Loss {
     sparse: name === 'sparseCategoricalCrossentropy',
     perRow: name === 'categoricalCrossentropy' || name === 'sparseCategoricalCrossentropy',
     fromLogits,
-    spec: typeof value === 'string' ? (value as LossName) : ({ ...(spec as object) } as LossSpec),
+    spec: typeof value === 'string' ? (value as LossName) : ({ ...spec } as LossSpec),
   };
 }
 

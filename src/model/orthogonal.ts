@@ -25,46 +25,52 @@ export function orthonormalColumns(a: Float32Array, m: number, n: number): Float
   for (let k = 0; k < n; k += NB) {
     const b = Math.min(NB, n - k);
     const rows = m - k;
-    // The panel A[k:m, k:k+b] in float64, factored column by column.
+    // The panel A[k:m, k:k+b] in float64, column-major (each column contiguous), factored column by column.
     const p = new Float64Array(rows * b);
-    for (let i = 0; i < rows; i++) for (let j = 0; j < b; j++) p[i * b + j] = a[(k + i) * n + k + j];
+    for (let i = 0; i < rows; i++) for (let j = 0; j < b; j++) p[j * rows + i] = a[(k + i) * n + k + j];
     const tau = new Float64Array(b);
     for (let j = 0; j < b; j++) {
+      const col = j * rows;
       let norm2 = 0;
-      for (let i = j; i < rows; i++) norm2 += p[i * b + j] * p[i * b + j];
-      const alpha = p[j * b + j];
+      for (let i = j; i < rows; i++) norm2 += p[col + i] * p[col + i];
+      const alpha = p[col + j];
       const norm = Math.sqrt(norm2);
       if (norm === 0) {
         tau[j] = 0;
         signs[k + j] = 1;
-        p[j * b + j] = 1;
+        p[col + j] = 1;
         continue;
       }
       const beta = alpha >= 0 ? -norm : norm; // R[j][j]
       signs[k + j] = beta < 0 ? -1 : 1;
       tau[j] = (beta - alpha) / beta;
       const scale = 1 / (alpha - beta);
-      for (let i = j + 1; i < rows; i++) p[i * b + j] *= scale;
-      p[j * b + j] = 1; // v = [1, x[1:] / (alpha - beta)]
+      for (let i = j + 1; i < rows; i++) p[col + i] *= scale;
+      p[col + j] = 1; // v = [1, x[1:] / (alpha - beta)]
       // Apply H_j = I - tau v v^T to the panel's remaining columns.
       for (let c = j + 1; c < b; c++) {
+        const other = c * rows;
         let dot = 0;
-        for (let i = j; i < rows; i++) dot += p[i * b + j] * p[i * b + c];
+        for (let i = j; i < rows; i++) dot += p[col + i] * p[other + i];
         const w = tau[j] * dot;
-        for (let i = j; i < rows; i++) p[i * b + c] -= w * p[i * b + j];
+        for (let i = j; i < rows; i++) p[other + i] -= w * p[col + i];
       }
     }
-    // V (unit lower trapezoidal) and T (dlarft, forward and column-wise): T[0:j, j] = -tau_j T[0:j, 0:j] V^T v_j.
+    // V (unit lower trapezoidal, row-major for the GEMMs) and T (dlarft, forward and column-wise):
+    // T[0:j, j] = -tau_j T[0:j, 0:j] V^T v_j.
     const v = new Float32Array(rows * b);
-    for (let i = 0; i < rows; i++)
-      for (let j = 0; j <= Math.min(i, b - 1); j++) v[i * b + j] = i === j ? 1 : p[i * b + j];
+    for (let j = 0; j < b; j++) {
+      v[j * b + j] = 1;
+      for (let i = j + 1; i < rows; i++) v[i * b + j] = p[j * rows + i];
+    }
     const t64 = new Float64Array(b * b);
+    const vtv = new Float64Array(b);
     for (let j = 0; j < b; j++) {
       t64[j * b + j] = tau[j];
-      const vtv = new Float64Array(j);
       for (let c = 0; c < j; c++) {
-        let s = 0;
-        for (let i = j; i < rows; i++) s += (i === c ? 1 : p[i * b + c]) * (i === j ? 1 : p[i * b + j]);
+        // v_c . v_j over rows >= j, where v_j is nonzero (v_j[j] = 1)
+        let s = p[c * rows + j];
+        for (let i = j + 1; i < rows; i++) s += p[c * rows + i] * p[j * rows + i];
         vtv[c] = s;
       }
       for (let r = 0; r < j; r++) {

@@ -689,7 +689,7 @@ export class Sequential {
       new ProgressLogger(verbose, epochs, batches),
     ]);
     const random = new Random(seed);
-    const order = identity(N);
+    const order = identity(N).slice(); // shuffled in place: a copy of its own
     const engine = this.getEngine();
     const T = engine.inputIsSequence ? x.shape[1] : 1;
     const fused = engine.fuses(loss);
@@ -930,10 +930,15 @@ export class Sequential {
 
 const firstNonFinite = (a: Float32Array) => backend.firstNonFinite(a);
 
+let identityOrder = new Int32Array(0);
+
+/** 0, 1, ..., n - 1 (a view of one array kept between calls: callers only read it). */
 function identity(n: number): Int32Array {
-  const order = new Int32Array(n);
-  for (let i = 0; i < n; i++) order[i] = i;
-  return order;
+  if (identityOrder.length < n) {
+    identityOrder = new Int32Array(Math.max(n, 2 * identityOrder.length));
+    for (let i = 0; i < identityOrder.length; i++) identityOrder[i] = i;
+  }
+  return identityOrder.subarray(0, n);
 }
 
 function yieldToEventLoop(): Promise<void> {

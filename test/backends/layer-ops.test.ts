@@ -4,7 +4,7 @@
 import { describe, expect, test } from 'vitest';
 import { backend } from '../../src/backend/index.js';
 import { createJsBackend } from '../../src/backend/js/index.js';
-import { ACTIVATION_CODES, LOSS_CODES, type ActivationKind, type LossKind } from '../../src/backend/layer-codes.js';
+import { ACTIVATION_CODES, LOSS_CODES, type LossKind } from '../../src/backend/layer-codes.js';
 import {
   type ActivationSpec,
   actCode,
@@ -349,7 +349,7 @@ describe('native and js agree', () => {
     const b = randomArray(random, U);
     const dy = randomArray(random, N * U);
     for (const kind of ACTIVATION_CODES) {
-      const s = activationSpec(kind as ActivationKind);
+      const s = activationSpec(kind);
       const run = (be: typeof js) => {
         const z = new Float32Array(N * U);
         const y = new Float32Array(N * U);
@@ -388,5 +388,51 @@ describe.runIf(backend.name === 'native')('the addon re-checks its arguments', (
     );
     const z = new Float32Array(4);
     expect(() => backend.denseForward(0, 0, 0, a, a, null, a.subarray(0, 4), z, 2, 3, 2)).toThrow(/overlap/);
+  });
+});
+
+describe('recurrentAsync', () => {
+  test('runs the named op off the main thread with the same results as the synchronous call', async () => {
+    const random = makeRandom(8);
+    const [T, B, I, H] = [6, 4, 3, 5];
+    const base = {
+      T,
+      B,
+      I,
+      H,
+      x: randomArray(random, T * B * I),
+      wIh: randomArray(random, 4 * H * I),
+      wHh: randomArray(random, 4 * H * H),
+      bIh: randomArray(random, 4 * H),
+      bHh: randomArray(random, 4 * H),
+      h0: null,
+      c0: null,
+      lengths: [6, 2, 4, 0], // a plain array, copied by the binding
+    };
+    const outputs = () => ({
+      y: new Float32Array(T * B * H),
+      hT: new Float32Array(B * H),
+      cT: new Float32Array(B * H),
+      h: new Float32Array((T + 1) * B * H),
+      c: new Float32Array((T + 1) * B * H),
+      gates: new Float32Array(T * B * 4 * H),
+    });
+    const sync = { ...base, ...outputs() };
+    const async = { ...base, ...outputs() };
+    backend.lstmForward(sync as never);
+    const promise = backend.recurrentAsync(async as never, 'lstmForward');
+    expect(promise).toBeInstanceOf(Promise);
+    await promise;
+    expect(Array.from(async.y)).toEqual(Array.from(sync.y));
+    expect(Array.from(async.cT)).toEqual(Array.from(sync.cT));
+    // bad arguments throw at once, before anything is queued
+    expect(() => backend.recurrentAsync(async as never, 'lstmSideways' as never)).toThrow(
+      /^recurrentAsync: op must be one of 'rnnForward', .*, received 'lstmSideways'$/,
+    );
+    if (backend.name === 'native') {
+      expect(() => backend.recurrentAsync({ ...async, y: new Float32Array(3) } as never, 'lstmForward')).toThrow(
+        /lstmForward: y must be a Float32Array of length T\*B\*H = 120/,
+      );
+    }
   });
 });

@@ -1,8 +1,6 @@
 // The layer ops in plain TypeScript: the twin of native/ops/layers.cc, activation-inl.h and layer_norm-inl.h (shapes
 // and semantics in native/ops/layers.h). Elementwise math is done in float64 and rounded once on store; row sums in
 // float64 in row order, as the native code does.
-import type { GruBackwardCall, GruForwardCall, LstmBackwardCall, LstmForwardCall } from '../recurrent-calls.js';
-import type { RnnBackwardCall, RnnForwardCall } from '../recurrent-calls.js';
 import type { RecurrentOp } from '../layer-codes.js';
 import type { RecurrentCall } from '../types.js';
 import { gruBackward, gruForward } from './gru.js';
@@ -156,6 +154,16 @@ export function activationBackward(
   for (let i = 0; i < n; i++) dx[i] = actBackward(act, param1, param2, x[i], y[i], dy[i]);
 }
 
+// Below this many multiply-adds a dense pass runs as plain loops: packing for the blocked GEMM costs more than it
+// saves on the tiny layers where per-call overhead is everything.
+const DIRECT_MACS = 1 << 15;
+let rowScratch = new Float64Array(64); // one row of float64 sums, grown on demand
+
+function scratch(n: number): Float64Array {
+  if (rowScratch.length < n) rowScratch = new Float64Array(n);
+  return rowScratch;
+}
+
 export function denseForward(
   act: number,
   param1: number,
@@ -169,8 +177,18 @@ export function denseForward(
   I: number,
   U: number,
 ): void {
-  if (b) for (let r = 0; r < N; r++) z.set(b, r * U);
-  sgemm(false, true, N, U, I, 1, x, I, w, I, b ? 1 : 0, z, U, 0, 0, 0);
+  if (N * I * U <= DIRECT_MACS) {
+    for (let r = 0; r < N; r++) {
+      for (let u = 0; u < U; u++) {
+        let s = 0;
+        for (let i = 0; i < I; i++) s += x[r * I + i] * w[u * I + i];
+        z[r * U + u] = b ? s + b[u] : s;
+      }
+    }
+  } else {
+    if (b) for (let r = 0; r < N; r++) z.set(b, r * U);
+    sgemm(false, true, N, U, I, 1, x, I, w, I, b ? 1 : 0, z, U, 0, 0, 0);
+  }
   if (act !== LINEAR || z !== y) activationForward(act, param1, param2, z, y, N, U);
 }
 
@@ -196,7 +214,6 @@ export function denseBackward(
     activationBackward(act, param1, param2, z, y, dy, dz, N, U);
     g = dz;
   }
-  sgemm(true, false, U, I, N, 1, g, U, x, I, 1, dw, I, 0, 0, 0);
   if (db) {
     for (let j = 0; j < U; j++) {
       let s = 0;
@@ -204,7 +221,29 @@ export function denseBackward(
       db[j] += s;
     }
   }
-  if (dx) sgemm(false, false, N, I, U, 1, g, U, w, I, 0, dx, I, 0, 0, 0);
+  if (N * I * U > DIRECT_MACS) {
+    sgemm(true, false, U, I, N, 1, g, U, x, I, 1, dw, I, 0, 0, 0);
+    if (dx) sgemm(false, false, N, I, U, 1, g, U, w, I, 0, dx, I, 0, 0, 0);
+    return;
+  }
+  const acc = scratch(I);
+  for (let u = 0; u < U; u++) {
+    acc.fill(0, 0, I);
+    for (let r = 0; r < N; r++) {
+      const gu = g[r * U + u];
+      for (let i = 0; i < I; i++) acc[i] += gu * x[r * I + i];
+    }
+    for (let i = 0; i < I; i++) dw[u * I + i] += acc[i];
+  }
+  if (!dx) return;
+  for (let r = 0; r < N; r++) {
+    acc.fill(0, 0, I);
+    for (let u = 0; u < U; u++) {
+      const gu = g[r * U + u];
+      for (let i = 0; i < I; i++) acc[i] += gu * w[u * I + i];
+    }
+    for (let i = 0; i < I; i++) dx[r * I + i] = acc[i];
+  }
 }
 
 export function layerNormForward(
@@ -548,20 +587,31 @@ export function firstNonFinite(x: Float32Array): number {
 }
 
 const RECURRENT: Record<RecurrentOp, (call: never) => void> = {
-  rnnForward: rnnForward as (c: RnnForwardCall) => void,
-  rnnBackward: rnnBackward as (c: RnnBackwardCall) => void,
-  lstmForward: lstmForward as (c: LstmForwardCall) => void,
-  lstmBackward: lstmBackward as (c: LstmBackwardCall) => void,
-  gruForward: gruForward as (c: GruForwardCall) => void,
-  gruBackward: gruBackward as (c: GruBackwardCall) => void,
+  rnnForward,
+  rnnBackward,
+  lstmForward,
+  lstmBackward,
+  gruForward,
+  gruBackward,
 };
 
-/** The js backend has no other thread: it runs the op now and returns a settled promise. */
+/**
+ * The js backend has no other thread: it runs the op now and returns a settled promise. An unknown op throws at once,
+ * as the native binding's argument checks do.
+ */
 export function recurrentAsync(call: RecurrentCall, op: RecurrentOp): Promise<void> {
+  const run = Object.hasOwn(RECURRENT, op) ? RECURRENT[op] : undefined;
+  if (!run) {
+    throw new RangeError(
+      `recurrentAsync: op must be one of ${Object.keys(RECURRENT)
+        .map((k) => `'${k}'`)
+        .join(', ')}, received '${String(op)}'`,
+    );
+  }
   try {
-    RECURRENT[op](call as never);
+    run(call as never);
     return Promise.resolve();
   } catch (error) {
-    return Promise.reject(error);
+    return Promise.reject(error instanceof Error ? error : new Error(String(error)));
   }
 }
