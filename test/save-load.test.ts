@@ -386,6 +386,14 @@ describe('what a model.json holds', () => {
       [0.001, ['dense.weight', 'dense.bias']],
     ]);
     expect(restored.stateDict()).toEqual(optimizer.stateDict());
+    // without the optimizer's state, the groups keep their own options
+    await m.save(dir, { optimizer: false });
+    const fresh = (await loadModel(dir)).getOptimizer() as Optimizer;
+    expect(fresh.paramGroups.map((g) => [g.lr, g.params.length])).toEqual([
+      [0.02, 2],
+      [0.001, 2],
+    ]);
+    expect(fresh.steps).toBe(0);
   });
 
   test('saving again replaces everything, leaving only the three files; saves in one process queue up', async () => {

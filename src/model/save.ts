@@ -25,6 +25,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { backendInfo } from '../backend/index.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { JsonChecks, MAX_JSON_BYTES, ModelFileError, readFileCapped } from '../io/model-file.js';
 import { PREVIOUS, queueForFolder, sha256, writeFolder } from '../io/model-folder.js';
@@ -52,7 +53,6 @@ export const MODEL_VERSION = 1;
 const MODEL_JSON = 'model.json';
 const WEIGHTS_FILE = 'model.safetensors';
 const OPTIMIZER_FILE = 'optimizer.safetensors';
-const VERSION = '0.1.0';
 
 export interface SaveOptions {
   /**
@@ -160,7 +160,7 @@ export async function saveModel(model: Sequential, dir: string, options: SaveOpt
     format: MODEL_FORMAT,
     version: MODEL_VERSION,
     saveId,
-    steadygrad: VERSION,
+    steadygrad: backendInfo().version,
     savedAt: new Date().toISOString(),
     config,
     weights: { file: WEIGHTS_FILE, sha256: sha256(weights), tensors: params.map((p) => p.name) },
@@ -493,7 +493,9 @@ function compileSaved(
   scalers: ModelScalers | null,
 ): void {
   const byName = new Map(params.map((p) => [p.name, p]));
+  // each group with its own hyperparameters (the state dict, when there is one, sets them again)
   const groups = saved.paramGroups.map((g, i) => ({
+    ...g,
     params: g.params.map((name, j) => {
       const p = byName.get(name);
       if (!p) c.fail(`optimizer.paramGroups[${i}].params[${j}]`, "the name of one of the model's parameters", name);
