@@ -73,9 +73,14 @@ function startChild(dir: string, side: string): Child {
   const proc = spawn(process.execPath, [childScript, dist, dir, side], { stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
   proc.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  proc.stdin.on('error', () => {}); // a child that died early: its exit tells
+  const exited = new Promise<NodeJS.Signals | null>((resolve) => proc.once('exit', (_code, signal) => resolve(signal)));
+  const failed = exited.then(() => {
+    throw new Error(`the child exited before it was ready: ${stderr}`);
+  });
   return {
-    ready: new Promise<void>((resolve) => proc.stdout.once('data', () => resolve())),
-    exited: new Promise((resolve) => proc.once('exit', (_code, signal) => resolve(signal))),
+    ready: Promise.race([new Promise<void>((resolve) => proc.stdout.once('data', () => resolve())), failed]),
+    exited,
     stderr: () => stderr,
     go: (first, phase, save) => proc.stdin.write(`${first} ${phase} ${save}\n`),
     kill: () => proc.kill('SIGKILL'),
