@@ -409,6 +409,34 @@ describe('what a model.json holds', () => {
     expect(fs.readdirSync(dir).sort()).toEqual(['model.json', 'model.safetensors']);
   });
 
+  test('loadModel while saves replace the folder: always one whole version', async () => {
+    const model = sequential([layers.dense({ units: 64, inputShape: [64] }), layers.dense({ units: 4 })], { seed: 3 });
+    model.compile({ optimizer: new Adam(), loss: 'mse' });
+    const dir = folder();
+    const version = (v: number) => {
+      for (const p of model.parameters()) p.value.fill(v);
+    };
+    version(0);
+    await model.save(dir);
+    let done = false;
+    const writer = (async () => {
+      for (let v = 1; v <= 20; v++) {
+        version(v);
+        await model.save(dir);
+      }
+      done = true;
+    })();
+    const seen = new Set<number>();
+    while (!done) {
+      const loaded = await loadModel(dir);
+      const values = new Set(loaded.parameters().flatMap((p) => [...new Set(p.value)]));
+      expect(values.size).toBe(1); // every parameter of one save
+      seen.add([...values][0]);
+    }
+    await writer;
+    expect(seen.size).toBeGreaterThan(1);
+  });
+
   test('model.safetensors holds the parameters by name, float32, in PyTorch layouts; model.json is plain JSON', async () => {
     const model = sequential([layers.lstm({ units: 2, inputShape: [3, 4] }), layers.dense({ units: 1 })], { seed: 1 });
     const dir = folder();

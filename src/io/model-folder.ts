@@ -16,8 +16,8 @@
 //
 // A reader takes the commit file's save id and, for each file, uses `<name>` when its save id (and its checksum)
 // match and `<name>.prev` when that one matches; a kill between steps 3 and 4 leaves the old commit with the new
-// `<name>` and the old `.prev`, which it finds that way. If the commit file changed while it was reading (a save
-// ran meanwhile), it starts over.
+// `<name>` and the old `.prev`, which it finds that way. When neither matches, a save may have run meanwhile (or
+// recovered the folder under it): it starts over, a few times, before it reports the mismatch.
 //
 // Step 0 exists because of that very state: were a second save to link the stray new `<name>` to `.prev` (step 2),
 // the only copy of the version the commit file names would be gone, and a kill before the second commit would
@@ -80,7 +80,8 @@ export function queueForFolder<T>(folder: string, task: () => Promise<T>): Promi
 
 /** Writes `version` into `folder` (created if needed) by the steps at the top of this file. */
 export async function writeFolder(folder: string, version: FolderVersion): Promise<void> {
-  await fs.mkdir(folder, { recursive: true });
+  const created = await fs.mkdir(folder, { recursive: true });
+  if (created !== undefined) await fsyncFolder(path.dirname(path.resolve(folder))); // the new folder's own entry
   const at = (name: string) => path.join(folder, name);
   const step = (phase: SavePhase) => phaseHook?.(phase);
 

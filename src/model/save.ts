@@ -280,8 +280,8 @@ export async function loadModel(dir: string): Promise<Sequential> {
   const fn = 'loadModel';
   if (typeof dir !== 'string' || dir === '') throw typeError(fn, 'dir', 'a folder path (a non-empty string)', dir);
   const jsonFile = path.join(dir, MODEL_JSON);
-  // A save that runs while this reads may replace the files under it: then model.json's save id changes, and the
-  // read starts over (a few times at most).
+  // A save that runs while this reads may replace the files under it: then the read starts over (a few times at
+  // most, a little later each time).
   for (let attempt = 1; ; attempt++) {
     const bytes = await readFileCapped(
       jsonFile,
@@ -297,7 +297,8 @@ export async function loadModel(dir: string): Promise<Sequential> {
           : await readVersion(dir, document.optimizer.file, document.saveId, document.optimizer.sha256!);
       return restore(jsonFile, document, weights, optimizer);
     } catch (error) {
-      if (!(error instanceof OtherSave) || attempt === 4 || (await currentSaveId(dir)) === document.saveId) throw error;
+      if (!(error instanceof OtherSave) || attempt === 4) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 10 * attempt));
     }
   }
 }
