@@ -2,6 +2,8 @@
 // training on scaled data, predict and evaluate in raw units, per feature over B and T for sequences (padding left
 // out), kept through save/load and recompiles; and MATLAB's workflow (mapminmax on inputs and targets, train,
 // reverse the outputs) as one compile option, giving the numbers the by-hand MATLAB way gives.
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import {
   MapMinMaxScaler,
@@ -235,6 +237,30 @@ describe('compile({ inputScaler, targetScaler })', () => {
     const { x, y } = data(4, 1);
     await expect(model.fit(x, y, quiet)).rejects.toThrow(
       new RangeError("fit: inputScaler must be fitted on 3 features (the model's), received a scaler fitted on 2"),
+    );
+    // a scaler of one's own works, but cannot be saved (loadModel could not restore it)
+    const own = {
+      nFeatures: 3,
+      fit() {
+        return this;
+      },
+      transform: (d: { data: Float32Array; shape: number[] }) => ({
+        data: d.data.map((v) => v / 1000),
+        shape: d.shape,
+      }),
+      inverseTransform: (d: { data: Float32Array; shape: number[] }) => d,
+      fitTransform: (d: unknown) => d,
+      toJSON: () => ({ type: 'Mine', version: 1 as const, options: {}, state: null }),
+    };
+    expectThrow(
+      () => model.compile({ optimizer: 'adam', loss: 'mse', inputScaler: 'toString' as never }),
+      RangeError,
+      "compile: inputScaler must be a scaler (new StandardScaler(), ...), one of 'standard', 'minmax', 'maxabs', 'robust', 'decimal', 'mapminmax', 'mapstd', or the ps of mapminmax() or mapstd(), received 'toString'",
+    );
+    model.compile({ optimizer: 'adam', loss: 'mse', inputScaler: own as never });
+    await model.fit(x, y, quiet);
+    await expect(model.save(path.join(os.tmpdir(), 'steadygrad-never-written'))).rejects.toThrow(
+      /^save: the inputScaler cannot be saved: scalerFromJSON cannot restore it \(scalerFromJSON: json.type must be one of/,
     );
     const tiny = new StandardScaler().fit([
       [0, 0, 0],

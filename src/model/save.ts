@@ -167,7 +167,7 @@ export async function saveModel(model: Sequential, dir: string, options: SaveOpt
     compile: model.getCompileConfig(),
     optimizer: optimizer?.saved ?? null,
     schedules: withOptimizer ? model.getSchedules().map((s) => ({ ...s.stateDict(), interval: s.interval })) : [],
-    scalers: state.scalers?.toJSON() ?? { input: null, target: null },
+    scalers: state.scalers?.toJSON(fn) ?? { input: null, target: null },
     training: {
       fitCount: state.fitCount,
       lastFitSeed: state.lastFitSeed,

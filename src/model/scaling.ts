@@ -54,7 +54,7 @@ export function resolveScaler(fn: string, option: 'inputScaler' | 'targetScaler'
   const expected = `a scaler (new StandardScaler(), ...), one of ${NAMES.map((n) => `'${n}'`).join(', ')}, or the ps of mapminmax() or mapstd()`;
   let scaler: Scaler;
   if (typeof value === 'string') {
-    if (!(value in BY_NAME)) throw rangeError(fn, option, expected, describe(value));
+    if (!Object.hasOwn(BY_NAME, value)) throw rangeError(fn, option, expected, describe(value));
     scaler = BY_NAME[value as ScalerName]();
   } else if (isScaler(value)) {
     scaler = value;
@@ -209,8 +209,22 @@ export class ModelScalers {
     out.set(raw.data);
   }
 
-  toJSON(): ScalersJSON {
-    return { input: this.input?.toJSON() ?? null, target: this.target?.toJSON() ?? null };
+  /** Their toJSON()s; an Error (from `fn`) for a scaler scalerFromJSON could not restore (one of your own). */
+  toJSON(fn: string): ScalersJSON {
+    const save = (option: string, scaler: Scaler | null) => {
+      if (scaler === null) return null;
+      const json = scaler.toJSON();
+      try {
+        scalerFromJSON(json);
+      } catch (error) {
+        throw new Error(
+          `${fn}: the ${option} cannot be saved: scalerFromJSON cannot restore it (${(error as Error).message})`,
+          { cause: error },
+        );
+      }
+      return json;
+    };
+    return { input: save('inputScaler', this.input), target: save('targetScaler', this.target) };
   }
 
   /** The scalers of a saved model (null when it has none). */
