@@ -27,6 +27,7 @@ import {
   StepLR,
   type Input,
   type Layer,
+  ModelFileError,
   type Optimizer,
   type Sequential,
   layers,
@@ -492,6 +493,96 @@ describe('errors name the function and what was expected', () => {
     const file = path.join(root, 'a-file');
     fs.writeFileSync(file, 'x');
     await expect(model.save(file, { optimizer: false })).rejects.toThrow(/EEXIST|ENOTDIR/);
+  });
+
+  test('loading: each problem of a folder is an error naming the file', async () => {
+    const c = cases[0];
+    const model = build(c);
+    const dir = folder();
+    await model.save(dir);
+    const json = path.join(dir, 'model.json');
+    const original = fs.readFileSync(json, 'utf8');
+    interface Doc {
+      version: unknown;
+      format: unknown;
+      extra?: unknown;
+      config: { layers: { type: string; config: Record<string, unknown> }[] };
+      optimizer: { config: { type: string } };
+      schedules: { type: string }[];
+    }
+    const edit = (change: (doc: Doc) => void) => {
+      const doc = JSON.parse(original) as Doc;
+      change(doc);
+      fs.writeFileSync(json, JSON.stringify(doc));
+    };
+    const expectError = async (message: string, Class: abstract new (...args: never[]) => Error = ModelFileError) => {
+      let thrown: unknown;
+      try {
+        await loadModel(dir);
+      } catch (error) {
+        thrown = error;
+      }
+      expect(thrown).toBeInstanceOf(Class);
+      expect((thrown as Error).message).toBe(message);
+    };
+    edit((d) => (d.version = 2));
+    await expectError(`${json}: is of format version 2, newer than this steadygrad reads (1): update steadygrad`);
+    edit((d) => (d.version = '1'));
+    await expectError(`${json}: version must be 1, received '1'`);
+    edit((d) => (d.format = 'keras'));
+    await expectError(
+      `${json}: format must be 'steadygrad-model' (a model.json written by model.save), received 'keras'`,
+    );
+    edit((d) => (d.config.layers[1].type = 'conv2d'));
+    await expectError(
+      `${json}: config.layers[1].type must be a layer type this steadygrad knows (dense, activation, dropout, layer_norm, simple_rnn, lstm, gru), received 'conv2d'`,
+    );
+    edit((d) => (d.config.layers[0].config.units = -3));
+    await expectError(
+      `${json}: config.layers[0] (dense): layers.dense: units must be an integer in [1, 16777216], received -3`,
+    );
+    edit((d) => (d.optimizer.config.type = 'Lion'));
+    await expectError(
+      `${json}: optimizer.config: loadModel: optimizer type must be one of SGD, Adam, AdamW, RMSprop, Adagrad, received 'Lion'`,
+    );
+    edit((d) => (d.schedules[0].type = 'CyclicLR'));
+    await expectError(
+      `${json}: schedules[0]: loadModel: schedules[0].type must be one of StepLR, MultiStepLR, ConstantLR, LinearLR, ExponentialLR, PolynomialLR, CosineAnnealingLR, CosineAnnealingWarmRestarts, OneCycleLR, ReduceLROnPlateau, SequentialLR, ChainedScheduler, received 'CyclicLR'`,
+    );
+    edit((d) => (d.extra = 1));
+    await expectError(
+      `${json}: the file has an unknown field 'extra' (known: format, version, saveId, steadygrad, savedAt, config, weights, compile, optimizer, schedules, scalers, training)`,
+    );
+    fs.writeFileSync(json, '{"format": "steadygrad-model",');
+    await expectError(`${json}: is not valid JSON (Expected double-quoted property name in JSON at position 30)`);
+    fs.writeFileSync(json, original);
+
+    // the safetensors files: another save's, corrupt, missing
+    const weights = path.join(dir, 'model.safetensors');
+    const bytes = fs.readFileSync(weights);
+    const other = folder();
+    await model.save(other);
+    fs.copyFileSync(path.join(other, 'model.safetensors'), weights);
+    await expect(loadModel(dir)).rejects.toThrow(
+      new RegExp(
+        `^${weights}: its save id '[0-9a-f]{32}' is not model.json's \\('[0-9a-f]{32}'\\): the folder holds files of different saves$`,
+      ),
+    );
+    const flipped = Buffer.from(bytes);
+    flipped[flipped.length - 1] ^= 1; // a weight's last bit: the header is fine
+    fs.writeFileSync(weights, flipped);
+    await expectError(
+      `${weights}: its contents do not match the SHA-256 checksum model.json holds for it: one of the two files is corrupt`,
+    );
+    fs.rmSync(weights);
+    await expectError(`${weights}: missing (model.json names it)`);
+    fs.writeFileSync(weights, bytes);
+    expectSamePredictions(model, await loadModel(dir), c.data.x);
+    fs.rmSync(json);
+    await expectError(`${json}: missing: the folder holds no saved model (model.save(dir) writes model.json last)`);
+    await expect(loadModel(42 as never)).rejects.toThrow(
+      new TypeError('loadModel: dir must be a folder path (a non-empty string), received 42'),
+    );
   });
 
   test('compile: schedules of the model optimizer only', () => {
