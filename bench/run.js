@@ -3,7 +3,8 @@
 //
 //   npm run bench                    everything, with anchors from ../shared/anchors/ when present
 //   npm run bench -- --quick         shorter timings
-//   npm run bench -- --only gemm,rnn  some parts only (gemm, rnn, normalize, optim, train)
+//   npm run bench -- --only gemm,rnn  some parts only (gemm, rnn, normalize, optim, train); gemm includes the
+//                                    dense-layer shapes against OpenBLAS (bench/gemm-shapes.js)
 //   npm run bench -- --no-anchors    skip the anchor scripts
 //   npm run bench -- --anchors DIR   anchor scripts from DIR
 //   npm run bench -- --tfjs DIR      TensorFlow.js (pure-JS cpu backend) resolved from DIR (default: here; see
@@ -17,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { backendInfo } from '../dist/index.js';
 import { findAnchors, loadTfjsCpu, medianOfRuns, openblasGflops, torchStepMs, torchTrain } from './anchors.js';
 import { benchGemm, fmt, gemmCases } from './gemm.js';
+import { benchDenseShapes } from './gemm-shapes.js';
 import { benchScalers, benchStream } from './normalize.js';
 import { CONFIGS, benchRecurrent, fmtMs, tfjsLstmStepMs } from './recurrent.js';
 import { benchOptim } from './optim.js';
@@ -71,6 +73,21 @@ if (wanted('gemm')) {
         'native 1T / OpenBLAS': fmt(ob && r.native1 ? r.native1 / ob : null, 2),
       };
     }),
+  );
+
+  // The shapes dense-layer training uses, against OpenBLAS in alternating rounds (OpenBLAS's Haswell kernel
+  // when ours is AVX2).
+  log(`\nGEMM on dense-layer shapes, 1 thread, ${info.isa} kernels, against OpenBLAS in the same run (GFLOP/s)`);
+  const dense = benchDenseShapes({ rounds: opts.quick ? 1 : 3, withOpenblas: !opts['no-anchors'], log });
+  log(`OpenBLAS: ${dense.openblasInfo ?? 'not available (python3 with numpy not found)'}`);
+  console.table(
+    dense.rows.map((r) => ({
+      'op M N K': r.shape,
+      role: r.role,
+      'native 1T GF/s': fmt(r.native),
+      'OpenBLAS 1T GF/s': fmt(r.openblas),
+      'native / OpenBLAS': fmt(r.ratio, 2),
+    })),
   );
 }
 
@@ -210,7 +227,13 @@ if (wanted('train')) {
   log(
     `fit vs the bare LSTM kernels (forward + backward, same buffers), LSTM B: ${fmtMs(f.fitMs)} vs ${fmtMs(f.bareMs)} ms ` +
       `(${threads}T, fit / bare = ${fmt(f.fitMs / f.bareMs, 3)}); ${fmtMs(ours.fit1.fitMs)} vs ${fmtMs(ours.fit1.bareMs)} ms (1T, ` +
-      `${fmt(ours.fit1.fitMs / ours.fit1.bareMs, 3)})`,
+      `${fmt(ours.fit1.fitMs / ours.fit1.bareMs, 3)}); fit's own work per step outside the kernels (gather, zeroGrad, ` +
+      `finiteness checks, clipped Adam): ${f.overheadMs.toFixed(2)} ms`,
+  );
+  log(
+    `orthogonal initializer (blocked Householder QR): 1024 x 1024 in ${fmtMs(ours.orthogonal.square)} ms, the ` +
+      `(4096, 1024) weight_hh of an LSTM with H = 1024 in ${fmtMs(ours.orthogonal.lstmH1024)} ms (native 1T); ` +
+      `1024 x 1024 in ${fmtMs(js.orthogonal.square)} ms on the js backend`,
   );
   log(
     `event-loop delay while fit trains LSTM B (monitorEventLoopDelay, 1 ms resolution): p99 ${f.p99.toFixed(1)} ms, ` +

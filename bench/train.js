@@ -6,6 +6,8 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { Adam, backendInfo, clipGradNorm, layers, sequential, setThreads } from '../dist/index.js';
 import { backend } from '../dist/backend/index.js';
+import { initialize } from '../dist/model/initializers.js';
+import { Random } from '../dist/model/random.js';
 import { median } from './anchors.js';
 
 const filled = (n, seed = 1, scale = 0.5) => {
@@ -193,13 +195,37 @@ export async function lstmInFit({ quick }) {
   }
   const xb = { data: x.data.subarray(0, B * T * I), shape: [B, T, I] };
   const predictMs = timeMs(() => m.predict(xb), quick ? 3 : 7, 1);
+  // What fit adds to the kernels in a step, timed on its own (steadier than a difference of two noisy steps): the
+  // batch gather, zeroGrad, the finiteness checks of every gradient, and the optimizer step with clipping.
+  const params = m.parameters();
+  const opt = new Adam(params, { lr: 1e-3, globalClipNorm: 1 });
+  const order = Int32Array.from({ length: B }, (_, i) => i);
+  const dst = new Float32Array(T * B * I);
+  const overheadMs = timeMs(() => {
+    backend.gather(x.data, order, 0, B, T, I, dst, true);
+    m.zeroGrad();
+    for (const p of params) backend.firstNonFinite(p.grad);
+    opt.step();
+  }, 20);
   return {
     fitMs: median(fitSteps),
     bareMs: median(bareSteps),
     p99: Math.max(...delays.map((d) => d.p99)),
     maxDelay: Math.max(...delays.map((d) => d.max)),
     predictMs,
+    overheadMs,
   };
+}
+
+/** ms to draw an orthogonal (rows, cols) weight: Keras' Orthogonal through the blocked Householder QR. */
+export function orthogonalMs(rows, cols, reps) {
+  const out = new Float32Array(rows * cols);
+  return timeMs(
+    () =>
+      initialize('orthogonal', { shape: [rows, cols], fanIn: cols, fanOut: rows, pytorchBound: 0 }, new Random(1), out),
+    reps,
+    1,
+  );
 }
 
 /** The native rows (this process): 1 thread and all threads, interleaved. */
@@ -224,9 +250,14 @@ export async function benchTrain({ quick = false, log = () => {} } = {}) {
   setThreads(threads);
   result.fit = await lstmInFit({ quick });
   setThreads(1);
-  result.fit1 = await lstmInFit({ quick: true });
+  result.fit1 = await lstmInFit({ quick });
+  const orthogonal = {
+    square: orthogonalMs(1024, 1024, quick ? 1 : 3),
+    lstmH1024: orthogonalMs(4096, 1024, quick ? 1 : 3),
+  };
   setThreads(threads);
   return {
+    orthogonal,
     tiny: result.tiny,
     mnist1: median(result.mnist1),
     mnistAll: median(result.mnistAll),
@@ -253,5 +284,6 @@ if (process.argv[2] === '--child') {
   const tiny = tinyMlp({ quick });
   const mnist = mnistMlp({ reps: quick ? 2 : 5 });
   const fc = forecaster({ reps: quick ? 3 : 7 });
-  console.log(JSON.stringify({ tiny, mnist, forecaster: fc }));
+  const orthogonal = { square: orthogonalMs(1024, 1024, 1) };
+  console.log(JSON.stringify({ tiny, mnist, forecaster: fc, orthogonal }));
 }

@@ -38,7 +38,7 @@ export function checkTypes(dir) {
       try {
         execFileSync(process.execPath, [tsc, '-p', path.join(project, config)], { cwd: project, encoding: 'utf8' });
       } catch (error) {
-        throw new Error(`check-types: tsc -p ${config} failed:\n${error.stdout}${error.stderr}`);
+        throw new Error(`check-types: tsc -p ${config} failed:\n${error.stdout}${error.stderr}`, { cause: error });
       }
     }
   } finally {

@@ -147,6 +147,12 @@ export function checkOptions<T extends object>(fn: string, value: unknown, allow
   return value;
 }
 
+/** `'given'` as a message's "received" part, with a "did you mean" when one of `names` is close. */
+export function suggest(given: string, names: readonly string[]): string {
+  const guess = closest(given, names);
+  return `'${given}'${guess ? ` (did you mean '${guess}'?)` : ''}`;
+}
+
 // The allowed name within edit distance 2 of `key`, if any.
 function closest(key: string, allowed: readonly string[]): string | undefined {
   let best: string | undefined;

@@ -28,9 +28,9 @@ interface NnetCase {
   y2: Cell[][];
   x_back: Cell[][];
 }
-const fixture: { nnet: NnetCase[] } = JSON.parse(
+const fixture = JSON.parse(
   fs.readFileSync(path.join(import.meta.dirname, 'fixtures', 'normalize', 'normalize.json'), 'utf8'),
-);
+) as { nnet: NnetCase[] };
 const num = (c: unknown): number =>
   c === null ? NaN : c === 'Infinity' ? Infinity : c === '-Infinity' ? -Infinity : (c as number);
 const matrix = (m: Cell[][]) => m.map((r) => r.map(num));
@@ -169,8 +169,8 @@ describe('generated cases (numpy following MATLAB, cross-checked against Octave)
     expectSettings(ps, c.ps);
     const apply = (fn as typeof mapminmax).apply;
     const reverse = (fn as typeof mapminmax).reverse;
-    expectClose(apply(matrix(c.x2), ps as MapMinMaxSettings).flat(), c.y2.flat(), 'apply(x2)');
-    expectClose(reverse(y, ps as MapMinMaxSettings).flat(), c.x_back.flat(), 'reverse(y)');
+    expectClose(apply(matrix(c.x2), ps).flat(), c.y2.flat(), 'apply(x2)');
+    expectClose(reverse(y, ps).flat(), c.x_back.flat(), 'reverse(y)');
     // MATLAB's positional form, and a Float64Array with its shape, give the same
     if (p !== null) {
       const [a, b] = 'ymin' in p ? [p.ymin, p.ymax] : [p.ymean, p.ystd];
@@ -181,15 +181,13 @@ describe('generated cases (numpy following MATLAB, cross-checked against Octave)
     expect(Array.from(typed.y.data)).toEqual(y.flat());
     // ps is plain JSON: through a string and back, apply and reverse give the same
     const restored = JSON.parse(JSON.stringify(ps)) as MapMinMaxSettings;
-    expect(apply(matrix(c.x2), restored)).toEqual(apply(matrix(c.x2), ps as MapMinMaxSettings));
-    expect(reverse(y, restored)).toEqual(reverse(y, ps as MapMinMaxSettings));
+    expect(apply(matrix(c.x2), restored)).toEqual(apply(matrix(c.x2), ps));
+    expect(reverse(y, restored)).toEqual(reverse(y, ps));
     // the scaler form on the transpose (rows are samples there) gives the same numbers and the same ps
     const scaler = c.function === 'mapminmax' ? new MapMinMaxScaler(options) : new MapStdScaler(options);
     expect(transposed(scaler.fitTransform(transposed(x)))).toEqual(y);
     expect(scaler.ps).toEqual(ps);
-    expect(transposed(scaler.transform(transposed(matrix(c.x2))))).toEqual(
-      apply(matrix(c.x2), ps as MapMinMaxSettings),
-    );
+    expect(transposed(scaler.transform(transposed(matrix(c.x2))))).toEqual(apply(matrix(c.x2), ps));
   });
 });
 
@@ -310,7 +308,9 @@ describe('the scaler forms', () => {
     const s = MapMinMaxScaler.fromPs(a.ps);
     expect(transposed(s.transform(X))).toEqual(a.y);
     expect(s.yMin).toBe(-3);
-    expect(MapMinMaxScaler.fromPs(JSON.parse(JSON.stringify(a.ps))).transform(X)).toEqual(s.transform(X));
+    expect(MapMinMaxScaler.fromPs(JSON.parse(JSON.stringify(a.ps)) as typeof a.ps).transform(X)).toEqual(
+      s.transform(X),
+    );
     const b = mapstd(x);
     const t = MapStdScaler.fromPs(b.ps);
     expect(transposed(t.transform(X))).toEqual(b.y);

@@ -13,6 +13,7 @@ import {
   sequentialFromConfig,
   setThreads,
 } from '../src/index.js';
+import { ProgressLogger } from '../src/model/callbacks.js';
 
 const quiet = { verbose: 0 as const };
 
@@ -346,6 +347,51 @@ describe('fit and the event loop; dropout', () => {
     expect(Math.abs(kept - 750)).toBeLessThan(60); // about 3/4 kept
     expect(make().forwardBackward(x, y, { loss: { name: 'mse', reduction: 'sum' } }).loss).toBe(loss); // same seed
     expect(a.forwardBackward(x, y, { loss: { name: 'mse', reduction: 'sum' } }).loss).not.toBe(loss); // a new mask
+  });
+});
+
+test('progress on a terminal: a cli-progress bar with the batch count, rate, ETA and the logs', () => {
+  const out: string[] = [];
+  const stream = { isTTY: true, columns: 100, write: (t: string) => out.push(t) > 0, on() {}, removeListener() {} };
+  const progress = new ProgressLogger(1, 2, 3, stream);
+  progress.onEpochBegin(0);
+  for (let b = 0; b < 3; b++) progress.onBatchEnd(b, { loss: 0.5 - b / 10 });
+  progress.onEpochEnd(0, { loss: 0.3, val_loss: 0.2 });
+  const text = out.join('');
+  expect(text).toMatch(/^Epoch 1\/2\n/);
+  expect(text).toMatch(/={24} 3\/3 \| [\d.]+ batch\/s \| ETA \d+s \| loss: 0\.3000 - val_loss: 0\.2000/);
+});
+
+describe('wrappers and hooks', () => {
+  test('layers.bidirectional(layer, { mergeMode }) is the layer with bidirectional: true', () => {
+    const wrapped = layers.bidirectional(layers.gru({ units: 3, returnSequences: true }), { mergeMode: 'sum' });
+    const model = sequential([layers.dense({ units: 2, inputShape: [4, 2] }), wrapped], { seed: 1 });
+    expect(model.outputShape).toEqual([4, 3]);
+    expect(wrapped.getConfig()).toMatchObject({ bidirectional: true, mergeMode: 'sum', returnSequences: true });
+    expect(model.parameters().map((p) => p.name)).toContain('gru.weight_hh_l0_reverse');
+    expect(() => layers.bidirectional(layers.dense({ units: 1 }) as never)).toThrow(
+      /layers\.bidirectional: layer must be a recurrent layer/,
+    );
+  });
+
+  test('onGradients sees every gradient after the backward pass and before the optimizer step', async () => {
+    const { x, y } = xorData();
+    const model = sequential([layers.dense({ units: 1, inputShape: [2] })], { seed: 1 });
+    model.compile({ optimizer: new SGD({ lr: 0.5 }), loss: 'mse' });
+    const seen: { step: number; grad: number[]; value: number[] }[] = [];
+    const monitor = {
+      onGradients: ({
+        step,
+        parameters,
+      }: {
+        step: number;
+        parameters: { grad: Float32Array; value: Float32Array }[];
+      }) => void seen.push({ step, grad: Array.from(parameters[0].grad), value: Array.from(parameters[0].value) }),
+    };
+    await model.fit(x, y, { epochs: 2, batchSize: 4, callbacks: [monitor], ...quiet });
+    expect(seen.map((s) => s.step)).toEqual([0, 1]);
+    // the second step's weights are the first's minus lr * gradient: the hook ran before each update
+    seen[1].value.forEach((v, i) => expect(v).toBeCloseTo(seen[0].value[i] - 0.5 * seen[0].grad[i], 6));
   });
 });
 

@@ -56,9 +56,9 @@ interface Fixture {
   }[];
 }
 
-const fixture: Fixture = JSON.parse(
+const fixture = JSON.parse(
   fs.readFileSync(path.join(import.meta.dirname, 'fixtures', 'normalize', 'normalize.json'), 'utf8'),
-);
+) as Fixture;
 const rows = (d: Cell[][]) => d.map((r) => r.map((v) => (v === null ? NaN : v)));
 const dataset = (name: string) => rows(fixture.datasets[name]);
 
@@ -102,7 +102,7 @@ describe("MATLAB's normalize", () => {
 
   test.each(fixture.matlab.map((c) => [c.name, c] as const))('%s', (_, c) => {
     const r = normalize(dataset(c.dataset), c.method, { ...matlabOptions(c.method, c.option), dim: c.dim });
-    expectClose((r.data as number[][]).flat(), c.N.flat(), 'N');
+    expectClose(r.data.flat(), c.N.flat(), 'N');
     expectClose(r.center, c.C, 'C');
     expectClose(r.scale, c.S, 'S');
   });
@@ -123,7 +123,7 @@ describe("MATLAB's combined normalize(A, 'center', c, 'scale', s), and given C a
       ...(c.scale === null ? {} : { scale: c.scale as ScaleOption }),
     } as CenterScaleOptions;
     const r = normalize(dataset(c.dataset), options);
-    expectClose((r.data as number[][]).flat(), c.N.flat(), 'N');
+    expectClose(r.data.flat(), c.N.flat(), 'N');
     expectClose(r.center, c.C, 'C');
     expectClose(r.scale, c.S, 'S');
     // the same through the method form when only one part is given
@@ -179,11 +179,11 @@ describe("scikit-learn's scalers (and DecimalScaler, StandardScaler ddof by nump
     const scaler = makeScaler(c.scaler, c.params);
     const train = dataset(c.train);
     const test = dataset(c.test);
-    expectClose((scaler.fitTransform(train) as number[][]).flat(), c.transform_train.flat(), 'transform(train)');
-    const transformed = scaler.transform(test) as number[][];
+    expectClose(scaler.fitTransform(train).flat(), c.transform_train.flat(), 'transform(train)');
+    const transformed = scaler.transform(test);
     expectClose(transformed.flat(), c.transform_test.flat(), 'transform(test)');
     if (c.inverse_test && !(scaler instanceof Normalizer)) {
-      expectClose((scaler.inverseTransform(transformed) as number[][]).flat(), c.inverse_test.flat(), 'inverse');
+      expectClose(scaler.inverseTransform(transformed).flat(), c.inverse_test.flat(), 'inverse');
     }
     const f = c.fitted as Record<string, Cell[]>;
     if (scaler instanceof StandardScaler) {

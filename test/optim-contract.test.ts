@@ -38,6 +38,19 @@ console.log(JSON.stringify({
 }));
 `;
 
+// What the report line of the script prints.
+interface ContractReport {
+  total: number;
+  lr: number;
+  lastLr: number[];
+  steps: number;
+  groups: unknown[];
+  grads: number[][];
+  stateKeys: string[];
+  type: string;
+  kinds: string[];
+}
+
 test("the issue's contract block runs as written", () => {
   const [imports, ...rest] = contract.split('\n');
   const dir = mkdtempSync(path.join(root, '.contract-'));
@@ -46,7 +59,7 @@ test("the issue's contract block runs as written", () => {
     writeFileSync(file, [imports, prelude, ...rest, report].join('\n'));
     const out = JSON.parse(
       execFileSync(process.execPath, [file], { cwd: root, encoding: 'utf8', env: { ...process.env } }),
-    );
+    ) as ContractReport;
     // the global L2 norm of the two gradients before clipping
     let squares = 0;
     for (const [seed, n] of [

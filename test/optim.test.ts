@@ -376,7 +376,7 @@ describe('state dicts', () => {
       }
       const saved = optA.stateDict();
       // plain data: JSON except Float32Arrays, which are copies
-      const json = JSON.stringify(saved, (_, v) => (v instanceof Float32Array ? Array.from(v) : v));
+      const json = JSON.stringify(saved, (_, v: unknown) => (v instanceof Float32Array ? Array.from(v) : v));
       expect(typeof json).toBe('string');
       optA.paramGroups[0].lr = 123;
       const fresh = [param(4, 'x', 1), param(6, 'y', 2)];

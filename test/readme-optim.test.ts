@@ -19,7 +19,7 @@ test.each(blocks.map((code, i) => [i, code]))('README optimizer example %i runs'
   const dir = mkdtempSync(path.join(root, '.readme-'));
   try {
     const file = path.join(dir, `example${i}.mjs`);
-    writeFileSync(file, code as string);
+    writeFileSync(file, code);
     const out = execFileSync(process.execPath, [file], { cwd: root, encoding: 'utf8' });
     if (i === 1) expect(out).toContain('[ 0.001, 0.01 ]\n1 true');
     if (i === 2) expect(out.trim().endsWith('[ 0.1 ]')).toBe(true);

@@ -42,7 +42,7 @@ describe.each(makers)('%s', (type, make) => {
     const scaler = make().fit(X);
     expect(scaler.nFeatures).toBe(3);
     const json = JSON.stringify(scaler);
-    expect(JSON.parse(json).type).toBe(type);
+    expect((JSON.parse(json) as { type: string }).type).toBe(type);
     const restored = scalerFromJSON(json);
     expect(JSON.stringify(restored)).toBe(json);
     expect(restored.transform(X)).toEqual(scaler.transform(X));
@@ -98,7 +98,7 @@ describe('a model holding any scaler as its input and target scaler', () => {
       const model = new TinyModel(make(), makeTarget()).fit(X, Y);
       const predicted = model.predict(X);
       expect(predicted.every((r) => Number.isFinite(r[0]))).toBe(true);
-      const loaded = TinyModel.fromJSON(JSON.parse(JSON.stringify(model)));
+      const loaded = TinyModel.fromJSON(JSON.parse(JSON.stringify(model)) as Parameters<typeof TinyModel.fromJSON>[0]);
       expect(loaded.predict(X)).toEqual(predicted);
     }
   });

@@ -44,7 +44,7 @@ describe.each(makers)('%s', (_, make, spread) => {
 
   test('inverseTransform(transform(x)) is x, NaN kept in place', () => {
     const s = make().fit(X);
-    const back = s.inverseTransform(s.transform(X)) as number[][];
+    const back = s.inverseTransform(s.transform(X));
     expectClose(back.flat(), X.flat(), 1e-12);
   });
 
@@ -89,7 +89,7 @@ describe.each(makers)('%s', (_, make, spread) => {
       expect(s.scale[j]).toBeGreaterThan(0);
       expect(Number.isFinite(s.scale[j])).toBe(true);
     }
-    const out = s.transform([[2, flat, NaN]]) as number[][];
+    const out = s.transform([[2, flat, NaN]]);
     expect(Number.isFinite(out[0][1])).toBe(true);
     expect(Number.isNaN(out[0][2])).toBe(true);
   });
@@ -97,7 +97,7 @@ describe.each(makers)('%s', (_, make, spread) => {
   test('Float32 data stays Float32 (statistics in float64); Float64 stays Float64', () => {
     const flat = Float32Array.from(X.flat());
     const s = make().fit({ data: flat, shape: [60, 4] });
-    const out = s.transform({ data: flat, shape: [60, 4] }) as { data: Float32Array; shape: number[] };
+    const out = s.transform({ data: flat, shape: [60, 4] });
     expect(out.data).toBeInstanceOf(Float32Array);
     expect(out.shape).toEqual([60, 4]);
     const reference = make().fit(Array.from({ length: 60 }, (_, i) => Array.from(flat.subarray(4 * i, 4 * i + 4))));
@@ -112,9 +112,7 @@ describe.each(makers)('%s', (_, make, spread) => {
     const s2 = make().fit(X);
     expectClose(s3.center, s2.center, 1e-15);
     expectClose(s3.scale, s2.scale, 1e-15);
-    expect(s3.transform(flat, { shape: [5, 12, 4] })).toEqual(
-      Float64Array.from((s2.transform(X) as number[][]).flat()),
-    );
+    expect(s3.transform(flat, { shape: [5, 12, 4] })).toEqual(Float64Array.from(s2.transform(X).flat()));
   });
 
   test('objects: the chosen columns are scaled, the others pass through, null is NaN', () => {
@@ -195,7 +193,7 @@ describe('StandardScaler', () => {
 describe('MinMaxScaler, DecimalScaler, Normalizer', () => {
   test('MinMaxScaler maps [min, max] onto the range, and clips new data when asked', () => {
     const s = new MinMaxScaler({ featureRange: [-1, 1], clip: true }).fit([[0], [10]]);
-    expect((s.transform([[0], [5], [10], [20], [-5], [NaN]]) as number[][]).flat()).toEqual([-1, 0, 1, 1, -1, NaN]);
+    expect(s.transform([[0], [5], [10], [20], [-5], [NaN]]).flat()).toEqual([-1, 0, 1, 1, -1, NaN]);
     const unclipped = new MinMaxScaler().fit([[0], [10]]);
     expect(unclipped.transform([[20]])).toEqual([[2]]);
   });

@@ -131,7 +131,8 @@ describe('state dicts', () => {
       const a = setup(fixtures, c);
       const sa = buildSchedule(c, a.opt);
       for (let s = 0; s < half; s++) stepSchedule(c, sa, s);
-      const saved = JSON.parse(JSON.stringify({ opt: a.opt.stateDict(), sched: sa.stateDict() }));
+      const state = { opt: a.opt.stateDict(), sched: sa.stateDict() };
+      const saved = JSON.parse(JSON.stringify(state)) as typeof state;
       const b = setup(fixtures, c);
       const sb = buildSchedule(c, b.opt);
       stepSchedule(c, sb, 0); // somewhere else, to be overwritten

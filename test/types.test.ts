@@ -13,7 +13,7 @@ test('the published types type-check in a strict project without @types/node, no
     output = execFileSync(process.execPath, [script, '--link'], { encoding: 'utf8', stdio: 'pipe' });
   } catch (error) {
     const e = error as { stdout: string; stderr: string };
-    throw new Error(`${e.stdout}${e.stderr}`);
+    throw new Error(`${e.stdout}${e.stderr}`, { cause: error });
   }
   expect(output).toContain('check-types: ok');
 });

@@ -9,7 +9,7 @@ namespace sg {
 struct CacheSizes {
   int64_t l1d;  // level-1 data cache of one core, bytes
   int64_t l2;   // level-2 cache as one core sees it, bytes
-  int64_t l3;   // last-level cache as one core sees it, bytes (0 when there is none)
+  int64_t l3;   // last-level cache as one core sees it, bytes
 };
 
 // What a typical core of the last decade has; used for any size the system does not report.

@@ -138,15 +138,23 @@ void transpose_panel(const float* src, int64_t lds, int width, int64_t kc, float
 }
 
 // Packs op(A)[0:mc, 0:kc] into MR-row micro-panels, one after another. `a` points at op(A)[0][0];
-// op(A)[i][p] is a[i*lda + p] (not transposed) or a[p*lda + i] (transposed).
+// op(A)[i][p] is a[i*lda + p] (not transposed) or a[p*lda + i] (transposed). A transposed is read a few rows of A
+// at a time, each along its length, so the reads are sequential: panel by panel, they would take MR values from
+// each of kc rows lda apart, a new page for every row once lda is large, where no hardware prefetcher follows.
 template <int MR>
 void pack_a(bool trans, const float* a, int64_t lda, int64_t mc, int64_t kc, float* out) {
-  for (int64_t r = 0; r < mc; r += MR, out += MR * kc) {
-    const int rows = mc - r < MR ? static_cast<int>(mc - r) : MR;
-    if (trans) {
-      copy_panel<MR>(a + r, lda, rows, kc, out);
-    } else {
-      transpose_panel<MR>(a + r * lda, lda, rows, kc, out);
+  if (!trans) {
+    for (int64_t r = 0; r < mc; r += MR, out += MR * kc) {
+      transpose_panel<MR>(a + r * lda, lda, mc - r < MR ? static_cast<int>(mc - r) : MR, kc, out);
+    }
+    return;
+  }
+  constexpr int64_t kRows = 8;  // rows of A per pass
+  for (int64_t p0 = 0; p0 < kc; p0 += kRows) {
+    const int64_t rows = kc - p0 < kRows ? kc - p0 : kRows;
+    float* panel = out + p0 * MR;
+    for (int64_t r = 0; r < mc; r += MR, panel += MR * kc) {
+      copy_panel<MR>(a + p0 * lda + r, lda, mc - r < MR ? static_cast<int>(mc - r) : MR, rows, panel);
     }
   }
 }

@@ -79,8 +79,9 @@ int64_t balanced_block(int64_t total, int64_t max_block, int64_t unit) {
 // Where the microkernel finds the A micro-panels of one (ic, pc) block: packed, or in op(A) itself.
 struct APanels {
   const float* base;
-  int64_t rs, cs;      // element (i, p) of the block at base[i*rs + p*cs]
-  int64_t panel_step;  // from one micro-panel (MR rows) to the next
+  int64_t rs, cs;    // element (i, p) of the block at base[i*rs + p*cs]
+  int64_t row_step;  // from row i of the block to the micro-panel starting there (rs in place, kc packed)
+  bool in_place;     // micro-panels may then start at any row; packed ones start every MR rows
 };
 
 // Where it finds the B micro-panels of one (pc, jc) block: packed (here or beforehand), or in B itself.
@@ -91,16 +92,21 @@ struct BPanels {
 };
 
 // The macro-kernel: C[0:mc, 0:nc] = alpha * A block (mc x kc) * B block (kc x nc) + beta * C.
+// Read in place, A is cut into micro-panels of nearly equal height (32 rows with MR = 6: 6, 6, 5, 5, 5, 5, not
+// five of 6 and one of 2): a panel of very few rows has too few accumulator chains to hide the FMA latency.
 void macro_kernel(const gemm::Microkernel& uk, int64_t kc, int64_t mc, int64_t nc, float alpha, float beta,
                   const APanels& a, const BPanels& b, float* c, int64_t ldc) {
-  for (int64_t ir = 0; ir < mc; ir += uk.mr) {
-    const int rows = static_cast<int>(std::min<int64_t>(uk.mr, mc - ir));
-    const float* ap = a.base + (ir / uk.mr) * a.panel_step;
+  const int64_t panels = (mc + uk.mr - 1) / uk.mr;
+  for (int64_t q = 0, ir = 0; q < panels; ++q) {
+    const int64_t rows = a.in_place ? mc / panels + (q < mc % panels ? 1 : 0) : std::min<int64_t>(uk.mr, mc - ir);
+    const float* ap = a.base + ir * a.row_step;
     float* c_row = c + ir * ldc;
     for (int64_t jr = 0; jr < nc; jr += uk.nr) {
       const int cols = static_cast<int>(std::min<int64_t>(uk.nr, nc - jr));
-      uk.fn(kc, alpha, ap, a.rs, a.cs, b.base + (jr / uk.nr) * b.panel_step, b.ld, beta, c_row + jr, ldc, rows, cols);
+      uk.fn(kc, alpha, ap, a.rs, a.cs, b.base + (jr / uk.nr) * b.panel_step, b.ld, beta, c_row + jr, ldc,
+            static_cast<int>(rows), cols);
     }
+    ir += rows;
   }
 }
 
@@ -136,10 +142,10 @@ void run_block(const BlockJob& j, float* pack_a_buf, float* pack_b_buf) {
     for (int64_t pc = 0; pc < j.k; pc += kc_max) {
       const int64_t kc = std::min(kc_max, j.k - pc);
       const float* a_block = j.a + ic * j.a_rs + pc * j.a_cs;
-      APanels a{a_block, j.a_rs, j.a_cs, uk.mr * j.a_rs};
+      APanels a{a_block, j.a_rs, j.a_cs, j.a_rs, true};
       if (j.plan.pack_a) {
         uk.pack_a(j.trans_a, a_block, j.lda, mc, kc, pack_a_buf);
-        a = APanels{pack_a_buf, 1, uk.mr, uk.mr * kc};
+        a = APanels{pack_a_buf, 1, uk.mr, kc, false};
       }
       const float beta = pc == 0 ? j.beta : 1.0f;
       for (int64_t jc = 0; jc < j.n; jc += nc_max) {
@@ -245,12 +251,13 @@ void run_grid(ThreadPool& pool, const Grid& grid, const BlockJob& job) {
 namespace gemm {
 
 // kc: the A micro-panel (MR x kc) and a B micro-panel (kc x NR) together take at most 3/4 of L1, so the A panel
-// survives in L1 while B panels stream through; a multiple of 64 between 64 and 512.
+// survives in L1 while B panels stream through; a multiple of 64 between 256 and 512 (below 256, loading and storing
+// the C tile once per K block costs more than 1% of the multiply-adds). 256 on a 32 KiB L1 with AVX2's 6 x 16.
 // nc: the packed B block (kc x nc) takes at most half of L2; a multiple of NR.
 // mc: the packed A block (mc x kc) takes at most a quarter of L3 (and 4 MiB); a multiple of MR.
 Blocking blocking_for(const Microkernel& uk, const CacheSizes& caches) {
   constexpr int64_t kFloat = sizeof(float);
-  const int64_t kc = std::clamp<int64_t>(round_down(caches.l1d * 3 / 4 / ((uk.mr + uk.nr) * kFloat), 64), 64, 512);
+  const int64_t kc = std::clamp<int64_t>(round_down(caches.l1d * 3 / 4 / ((uk.mr + uk.nr) * kFloat), 64), 256, 512);
   const int64_t nc = std::clamp<int64_t>(round_down(caches.l2 / 2 / (kc * kFloat), uk.nr), uk.nr, 4096);
   const int64_t a_bytes = std::min<int64_t>(caches.l3 / 4, 4 << 20);
   const int64_t mc = std::clamp<int64_t>(round_down(a_bytes / (kc * kFloat), uk.mr), 16 * uk.mr, 4096);
@@ -265,12 +272,22 @@ Plan choose_plan(const Microkernel& uk, const SgemmArgs& g, int64_t m_block, int
   const CacheSizes& caches = cache_sizes();
   const int64_t kc = k_block(uk, g.k);
   constexpr int64_t kFloat = sizeof(float);
-  constexpr int64_t kLine = 64;
-  // A not transposed is always read in place: the MR rows of a micro-panel are MR sequential streams, as cheap to
-  // read as a packed panel, and packing would cost a transposition. A transposed is read in place while the kc
-  // cache lines a micro-panel touches (one per k) take a small part of L1, or when N is so narrow that each
-  // micro-panel is used only once or twice; otherwise it is packed (a plain copy).
-  const bool a_in_place = !g.trans_a || kc * kLine <= caches.l1d / 4 || n_block <= 2 * uk.nr;
+  constexpr int64_t kPage = 4096;
+  // Rows of A a multiple of 4 KiB apart land in the same sets of every cache level (and on a new page each), so
+  // a micro-panel read in place evicts itself; packed, it is contiguous.
+  const bool a_aliases = (g.lda * kFloat) % kPage == 0;
+  const bool a_small = m_block * kc * kFloat <= caches.l1d / 2;
+  bool a_in_place;
+  if (!g.trans_a) {
+    // Not transposed, the MR rows of a micro-panel are MR sequential streams, as cheap to read as a packed panel;
+    // packing would cost a transposition. Packed only when the rows alias and a wide N reuses the panel often.
+    a_in_place = !a_aliases || a_small || n_block <= 4 * uk.nr;
+  } else {
+    // Transposed, a micro-panel takes MR values from each of kc rows of A: one cache line (and, for a large lda,
+    // one page) per k. That is worth it only when N is so narrow that each micro-panel is used once or twice, or A
+    // is tiny; otherwise A is packed (a plain copy, read along the rows of A).
+    a_in_place = a_small || (n_block <= 2 * uk.nr && !a_aliases);
+  }
   // B not transposed is read in place when few A micro-panels pass over it, or when the block is small enough to
   // stay in L1; otherwise it is packed, so that its micro-panels are contiguous in L2. A transposed B is packed.
   const int64_t passes = (m_block + uk.mr - 1) / uk.mr;

@@ -15,10 +15,15 @@
 
 #if defined(__x86_64__)
 
+// STEADYGRAD_AVX512_EMULATION names a header of portable AVX-512 intrinsics (test/native/avx512-emulation.h), so
+// that scripts/check-native.sh can run this kernel's logic on a CPU without AVX-512. Builds never define it.
+#if defined(STEADYGRAD_AVX512_EMULATION)
+#include STEADYGRAD_AVX512_EMULATION
+#else
 #include <immintrin.h>
-
 #pragma GCC push_options
 #pragma GCC target("avx512f,avx512dq,avx512bw,avx512vl,fma")
+#endif
 
 namespace sg::gemm {
 namespace {
@@ -119,7 +124,9 @@ const Microkernel sgemm_avx512 = {
 
 }  // namespace sg::gemm
 
+#if !defined(STEADYGRAD_AVX512_EMULATION)
 #pragma GCC pop_options
+#endif
 
 #else
 

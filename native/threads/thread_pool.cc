@@ -34,6 +34,18 @@ ThreadPool::~ThreadPool() {
   for (std::thread& t : workers_) t.join();
 }
 
+int ThreadPool::claim(uint64_t job) {
+  uint64_t word = claims_.load(std::memory_order_acquire);
+  for (;;) {
+    if ((word >> 32) != (job & 0xFFFFFFFFu)) return -1;
+    const int tasks = static_cast<int>((word >> 16) & 0xFFFF), next = static_cast<int>(word & 0xFFFF);
+    if (next >= tasks) return -1;
+    if (claims_.compare_exchange_weak(word, word + 1, std::memory_order_acq_rel, std::memory_order_acquire)) {
+      return next;
+    }
+  }
+}
+
 void ThreadPool::run(int n, TaskRef task) {
   std::unique_lock<std::mutex> busy(busy_, std::try_to_lock);
   if (n <= 1 || workers_.empty() || !busy.owns_lock()) {
@@ -41,20 +53,24 @@ void ThreadPool::run(int n, TaskRef task) {
     return;
   }
   parallel_runs_.fetch_add(1, std::memory_order_relaxed);
+  const uint64_t job = generation_.load(std::memory_order_relaxed) + 1;
   task_ = &task;
-  tasks_ = n;
-  pending_.store(static_cast<int>(workers_.size()), std::memory_order_relaxed);
+  done_.store(0, std::memory_order_relaxed);
+  claims_.store(((job & 0xFFFFFFFFu) << 32) | (static_cast<uint64_t>(n) << 16), std::memory_order_release);
   {
     // Taking the mutex orders this increment against a worker that is about to sleep, so no wake-up is lost.
     std::lock_guard<std::mutex> lock(sleep_mutex_);
-    generation_.fetch_add(1, std::memory_order_release);
+    generation_.store(job, std::memory_order_release);
   }
   wake_.notify_all();
-  task(0);
-  while (pending_.load(std::memory_order_acquire) != 0) SG_CPU_RELAX();
+  for (int i; (i = claim(job)) >= 0;) {
+    task(i);
+    done_.fetch_add(1, std::memory_order_acq_rel);
+  }
+  while (done_.load(std::memory_order_acquire) != n) SG_CPU_RELAX();
 }
 
-void ThreadPool::worker_loop(int index) {
+void ThreadPool::worker_loop(int) {
   uint64_t seen = 0;
   for (;;) {
     uint64_t generation = generation_.load(std::memory_order_acquire);
@@ -71,8 +87,12 @@ void ThreadPool::worker_loop(int index) {
     }
     seen = generation;
     if (stop_.load(std::memory_order_acquire)) return;
-    if (index < tasks_) (*task_)(index);
-    pending_.fetch_sub(1, std::memory_order_acq_rel);
+    // A claim succeeds only while this job still has unclaimed tasks, so the caller is still inside run() and
+    // task_ is this job's.
+    for (int i; (i = claim(generation)) >= 0;) {
+      (*task_)(i);
+      done_.fetch_add(1, std::memory_order_acq_rel);
+    }
   }
 }
 

@@ -2,8 +2,11 @@
 //
 // The calling thread takes part: a pool of size n has n - 1 workers. Between jobs a worker spins for a short
 // while (a recurrent kernel issues one small job per time step, and a sleeping thread takes tens of microseconds
-// to wake), then sleeps on a condition variable. Tasks are assigned statically (task i runs on thread i), so a
-// caller that splits its work deterministically gets the same result whatever the pool size.
+// to wake), then sleeps on a condition variable. The tasks of a job are claimed, not assigned: every thread,
+// the caller included, takes the next unclaimed task index until none is left, and the caller waits only for
+// tasks already taken. On a busy machine a worker the OS has not scheduled yet then costs nothing (the caller
+// runs its share) instead of stalling the whole job. Which thread runs a task never changes what it computes, so
+// a caller that splits its work deterministically gets the same result whatever the pool size.
 #pragma once
 
 #include <atomic>
@@ -45,9 +48,10 @@ class ThreadPool {
   // How many jobs have been split across threads so far (tests use it to check that splitting happens).
   uint64_t parallel_runs() const { return parallel_runs_.load(std::memory_order_relaxed); }
 
-  // Calls task(i) once for each i in [0, n), 1 <= n <= threads(), and returns when all have finished. Task 0 runs
-  // on the calling thread. If another thread is using the pool at the moment (Node worker_threads can call in
-  // concurrently), all n tasks run here, one after the other. Tasks must not throw.
+  // Calls task(i) once for each i in [0, n), 1 <= n <= threads(), and returns when all have finished. Each task
+  // runs on whichever thread claims it first (the caller claims tasks too). If another thread is using the pool at
+  // the moment (Node worker_threads can call in concurrently), all n tasks run here, one after the other. Tasks
+  // must not throw.
   void run(int n, TaskRef task);
 
  private:
@@ -57,11 +61,17 @@ class ThreadPool {
   std::vector<std::thread> workers_;
   std::mutex busy_;  // held by the caller of run() for the whole job
 
+  // Claims the next task of job `job` (the low 32 bits of its generation): its index, or -1 when that job has no
+  // unclaimed task left or is over.
+  int claim(uint64_t job);
+
   // The current job, published by a release increment of generation_.
   const TaskRef* task_ = nullptr;
-  int tasks_ = 0;
   std::atomic<uint64_t> generation_{0};
-  std::atomic<int> pending_{0};  // workers that have not yet finished the current generation
+  // The job's claim counter, one word so that it is read and advanced atomically: bits 32-63 the job (low bits of
+  // its generation), 16-31 its task count, 0-15 the next unclaimed index.
+  std::atomic<uint64_t> claims_{0};
+  std::atomic<int> done_{0};  // tasks of the current job that have finished
   std::atomic<bool> stop_{false};
   std::atomic<uint64_t> parallel_runs_{0};
 

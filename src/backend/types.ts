@@ -306,7 +306,7 @@ export interface Backend {
     clipValue: number,
   ): void;
   /** sum |x| (ord 1), sum x^2 (ord 2) or max |x| (ord Infinity), in float64; NaN if any element is NaN. */
-  normPartial(x: Float32Array, ord: 1 | 2 | number): number;
+  normPartial(x: Float32Array, ord: number): number;
   /** Whether every element is finite. */
   allFinite(x: Float32Array): boolean;
   /** x *= s, in float32. */

@@ -11,8 +11,7 @@
 //   softplus    log(1 + e^(beta x)) / beta, x where beta x > threshold     beta = 1, threshold = 20
 //   softmax     e^x / sum(e^x) over the last axis
 import { ACTIVATION_CODES, type ActivationKind } from '../backend/layer-codes.js';
-import { suggest } from '../model/initializers.js';
-import { checkChoice, checkFinite, checkOptions, rangeError, typeError } from '../validate.js';
+import { checkChoice, checkFinite, checkOptions, rangeError, suggest, typeError } from '../validate.js';
 
 export type ActivationName =
   'linear' | 'sigmoid' | 'tanh' | 'relu' | 'leakyRelu' | 'elu' | 'gelu' | 'softplus' | 'softmax';

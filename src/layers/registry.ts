@@ -1,7 +1,6 @@
 // Layer types by name: the factories behind `layers.*` and the registry that rebuilds a layer from its config
 // ({ type, config }, as model.getConfig() writes it). Every config is plain JSON.
-import { suggest } from '../model/initializers.js';
-import { rangeError, typeError } from '../validate.js';
+import { rangeError, suggest, typeError } from '../validate.js';
 import { type ActivationOptions, ActivationLayer } from './activation.js';
 import { type DenseOptions, Dense } from './dense.js';
 import { type DropoutOptions, Dropout } from './dropout.js';

@@ -16,7 +16,7 @@
 //       1 / sqrt(hidden) for every recurrent weight and bias
 //
 // An initializer is given as its name or as { name, ...options }; both are plain JSON, for getConfig().
-import { checkFinite, checkOptions, rangeError, typeError } from '../validate.js';
+import { checkFinite, checkOptions, rangeError, suggest, typeError } from '../validate.js';
 import { orthonormalColumns } from './orthogonal.js';
 import type { Random } from './random.js';
 
@@ -97,29 +97,6 @@ export function checkInitializer(fn: string, name: string, value: unknown): Init
     throw rangeError(fn, `${name}.stddev`, 'non-negative', String(o.stddev));
   }
   return typeof value === 'string' ? (value as InitializerName) : ({ ...spec } as InitializerSpec);
-}
-
-/** `'name'` with a "did you mean" when one is close. */
-export function suggest(given: string, names: readonly string[]): string {
-  let best = '';
-  let bestDistance = 3;
-  for (const n of names) {
-    const d = distance(given.toLowerCase(), n.toLowerCase());
-    if (d < bestDistance) [best, bestDistance] = [n, d];
-  }
-  return `'${given}'${best ? ` (did you mean '${best}'?)` : ''}`;
-}
-
-function distance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = cur;
-  }
-  return prev[b.length];
 }
 
 const TRUNCATED_STDDEV_CORRECTION = 0.87962566103423978; // stddev of a unit normal truncated at +-2

@@ -20,8 +20,7 @@
 // (Keras does the same), so that a saturated probability still gives a gradient. Its value then equals the
 // probability form's wherever that is not clamped.
 import { LOSS_CODES, type LossKind } from '../backend/layer-codes.js';
-import { checkBoolean, checkChoice, checkFinite, checkOptions, rangeError, typeError } from '../validate.js';
-import { suggest } from './initializers.js';
+import { checkBoolean, checkChoice, checkFinite, checkOptions, rangeError, suggest, typeError } from '../validate.js';
 
 export type LossName =
   | 'mse'

@@ -322,7 +322,7 @@ export class Sequential {
       throw rangeError(
         fn,
         'loss',
-        'a loss for one output unit (sparseCategoricalCrossentropy needs one unit per class)',
+        'a loss that fits one output unit (sparseCategoricalCrossentropy needs one unit per class, at least 2)',
         `'${loss.name}'`,
       );
     }
@@ -440,7 +440,10 @@ export class Sequential {
 
   // ---- inference ----
 
-  /** The model's outputs for x, in batches (default: up to 256 examples at a time); nothing is kept for backward. */
+  /**
+   * The model's outputs for x, in batches (default: up to 256 examples at a time), in inference mode: dropout off, and
+   * workspaces without gradient buffers (the recurrent kernels still write the states they would save for backward).
+   */
   predict(xValue: Input, options: { batchSize?: number } = {}): Prediction {
     const fn = 'predict';
     const o = checkOptions<{ batchSize?: number }>(fn, options, ['batchSize']);

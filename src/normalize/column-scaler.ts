@@ -57,7 +57,7 @@ export function checkCallOptions(fn: string, scaler: string, options: unknown): 
       fn,
       'columns',
       `given to the constructor, new ${scaler}({ columns }), not to ${fn.slice(fn.indexOf('.') + 1)}()`,
-      describe((options as { columns: unknown }).columns),
+      describe(options.columns),
     );
   }
   return checkOptions<{ shape: unknown }>(fn, options, ['shape']);
@@ -273,6 +273,7 @@ export abstract class StreamingScaler<S extends ScalerState = ScalerState> exten
       throw typeError(fn, 'source', 'an iterable or async iterable of rows', source);
     }
     const checkAbort = () => {
+      // eslint-disable-next-line @typescript-eslint/only-throw-error -- the abort reason as given, as fetch() does
       if (signal?.aborted) throw signal.reason ?? new Error(`${fn}: aborted`);
     };
     checkAbort();

@@ -157,7 +157,7 @@ function checkShape(fn: string, name: string, shape: unknown, length: number, ro
   if (!ok || shape.reduce((a: number, b: number) => a * b, 1) !== length) {
     throw rangeError(fn, `${name} shape`, expected, `[${shape.map(describe).join(', ')}]`);
   }
-  return shape;
+  return shape as number[];
 }
 
 /** Reads `data` into a Table; `name` is the argument's name for messages ('X', 'data', 'source'...). */
@@ -181,7 +181,7 @@ export function readTable(fn: string, name: string, data: unknown, options: Read
         describe(options.shape),
       );
     }
-    const first = data[0];
+    const first: unknown = data[0];
     if (typeof first === 'object' && first !== null && !Array.isArray(first) && !ArrayBuffer.isView(first)) {
       if (rowWise) {
         throw wrongType(
@@ -359,7 +359,7 @@ function readObjects(fn: string, name: string, rows: readonly ObjectRow[], optio
   }
   return {
     kind: 'objects',
-    source: rows as Data,
+    source: rows,
     values,
     rows: rows.length,
     cols,
@@ -384,7 +384,7 @@ function writeData(table: Table, values: NumericArray): Data {
   const { rows, cols } = table;
   if (table.kind === 'typed') return table.wrapped ? { data: values, shape: [...table.shape!] } : values;
   if (table.kind === 'rows') {
-    const out: number[][] = new Array(rows);
+    const out = new Array<number[]>(rows);
     for (let i = 0; i < rows; i++) out[i] = Array.from(values.subarray(i * cols, (i + 1) * cols));
     return out;
   }

@@ -302,9 +302,9 @@ export interface MapMinMax {
     options?: MatrixOptions<D>,
   ): MapResult<Transformed<D>, MapMinMaxSettings>;
   /** MATLAB's `mapminmax('apply', x, ps)`: the mapping of ps on new data (N x Q, N = ps.xrows). */
-  apply<D extends MatrixData>(x: D, ps: MapMinMaxSettings, options?: MatrixOptions<D>): Transformed<D>;
+  apply<D extends MatrixData>(this: void, x: D, ps: MapMinMaxSettings, options?: MatrixOptions<D>): Transformed<D>;
   /** MATLAB's `mapminmax('reverse', y, ps)`: back to x's units. */
-  reverse<D extends MatrixData>(y: D, ps: MapMinMaxSettings, options?: MatrixOptions<D>): Transformed<D>;
+  reverse<D extends MatrixData>(this: void, y: D, ps: MapMinMaxSettings, options?: MatrixOptions<D>): Transformed<D>;
 }
 
 export interface MapStd {
@@ -320,9 +320,9 @@ export interface MapStd {
     options?: MatrixOptions<D>,
   ): MapResult<Transformed<D>, MapStdSettings>;
   /** MATLAB's `mapstd('apply', x, ps)`: the mapping of ps on new data (N x Q, N = ps.xrows). */
-  apply<D extends MatrixData>(x: D, ps: MapStdSettings, options?: MatrixOptions<D>): Transformed<D>;
+  apply<D extends MatrixData>(this: void, x: D, ps: MapStdSettings, options?: MatrixOptions<D>): Transformed<D>;
   /** MATLAB's `mapstd('reverse', y, ps)`: back to x's units. */
-  reverse<D extends MatrixData>(y: D, ps: MapStdSettings, options?: MatrixOptions<D>): Transformed<D>;
+  reverse<D extends MatrixData>(this: void, y: D, ps: MapStdSettings, options?: MatrixOptions<D>): Transformed<D>;
 }
 
 /** MATLAB's mapminmax: row-wise (rows are features, columns are samples), default [-1, 1]. See the file's top. */

@@ -1,7 +1,9 @@
 // The standard normal quantile function (probit), for RobustScaler's unitVariance. Formatted by hand and left
 // alone by prettier (.prettierignore): each table is one polynomial, highest power first.
 
-// Wichura's algorithm AS 241 (PPND16): rational approximations in r, accurate to about 1e-16.
+// Wichura's algorithm AS 241 (PPND16): rational approximations in r, accurate to about 1e-16. The coefficients are
+// as published, with more digits than a double holds; what counts is the double each one parses to.
+/* eslint-disable no-loss-of-precision */
 // Central region, |p - 0.5| <= 0.425, in r = 0.180625 - (p - 0.5)^2:
 const CENTRAL_NUM = [
   2509.0809287301226727,  33430.575583588128105,  67265.770927008700853,  45921.953931549871457,

@@ -405,7 +405,7 @@ export class Normalizer implements Scaler {
   static fromJSON(json: unknown): Normalizer {
     const fn = 'Normalizer.fromJSON';
     const j = checkEnvelope(fn, json, Normalizer.typeName);
-    const n = new Normalizer(j.options as NormalizerOptions);
+    const n = new Normalizer(j.options);
     if (j.state !== null) n.#features = checkInteger(fn, 'json.state.features', j.state.features, 1, MAX_DIM);
     return n;
   }

@@ -64,5 +64,5 @@ export function rowTransformer(
       }
       callback(null, out);
     },
-  }) as unknown as RowTransformStream;
+  });
 }

@@ -248,7 +248,7 @@ export abstract class Optimizer<
   getConfig(): { type: string } & Record<string, unknown> {
     const config: { type: string } & Record<string, unknown> = {
       type: this.algorithm.name,
-      ...(this.algorithm.copy(this.defaults as H) as object),
+      ...(this.algorithm.copy(this.defaults) as object),
       nonFinite: this.nonFinite,
     };
     if (this.clipNorm !== null) config.clipNorm = this.clipNorm;

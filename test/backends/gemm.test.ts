@@ -93,7 +93,8 @@ const label = (c: GemmCase) =>
   `ld=${c.lda}/${c.ldb}/${c.ldc} off=${c.offsetA}/${c.offsetB}/${c.offsetC}`;
 
 // Shapes at the edges of the blocking: 0 and 1, primes, either side of the tile sizes (MR = 12/6/4/4 and
-// NR = 32/16/8/8 for avx512/avx2/scalar/js), of KC (384/256/256/256) and of the in-place-B limit (4 * MR rows).
+// NR = 32/16/8/8 for avx512/avx2/scalar/js), of KC (256 on a 32 KiB L1 for the native kernels, 256 for js) and of
+// the in-place-B limit (4 * MR rows).
 const EDGE_SHAPES: [number, number, number][] = [
   [0, 5, 3],
   [5, 0, 3],
@@ -187,6 +188,28 @@ describe('blocking loops: sizes beyond KC, NC and MC', () => {
   ];
   test.each(cases.map((c, i) => [label(c), c, i] as const))('%s', (_, c, i) => {
     const { A, B, C } = buildCase(c, 2000 + i);
+    const { expected, bound } = referenceGemm(c, A, B, C);
+    run(c, A, B, C);
+    expect(worstErrorRatio(C, expected, bound)).toBeLessThanOrEqual(1);
+  });
+});
+
+describe('the shapes dense-layer training uses, and each way the native GEMM reads its operands', () => {
+  // The dense-layer shapes of the GEMM benchmark (bench/gemm-shapes.js), then cases that steer the native
+  // packing plan (native/gemm/sgemm.cc, choose_plan): A read in place or packed, transposed or not, B read in
+  // place (with a partial right edge) or packed; rows 1024 floats apart alias in the caches and get packed.
+  const cases = [
+    makeCase(128, 256, 784, false, false), // dense forward: A in place, B packed
+    makeCase(784, 256, 128, true, false), // weight gradient: A transposed, packed
+    makeCase(128, 784, 256, false, true), // input gradient: B transposed, packed with 8 x 8 transposes
+    makeCase(128, 10, 256, false, false, { beta: 0.5 }), // classifier head: B read in place, masked at N = 10
+    makeCase(100, 20, 600, true, false, { ldc: 23 }), // narrow N: A transposed, read in place, kc > 128
+    makeCase(40, 20, 300, true, false, { lda: 1024 }), // the same with aliasing rows: A packed
+    makeCase(20, 100, 1024, false, false, { alpha: -1, beta: 1 }), // aliasing rows of A, wide N: A packed
+    makeCase(50, 37, 70, false, false, { ldb: 41, offsetB: 3 }), // B in place, unaligned, partial edge
+  ];
+  test.each(cases.map((c, i) => [label(c), c, i] as const))('%s', (_, c, i) => {
+    const { A, B, C } = buildCase(c, 3000 + i);
     const { expected, bound } = referenceGemm(c, A, B, C);
     run(c, A, B, C);
     expect(worstErrorRatio(C, expected, bound)).toBeLessThanOrEqual(1);

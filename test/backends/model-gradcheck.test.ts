@@ -220,7 +220,11 @@ describe('whole-model gradients against finite differences in float64', () => {
     model.compile({ optimizer: new Adam({ lr: 1e-3 }), loss: c.loss });
     const params = model.parameters();
     const values = new Map<string, ArrayLike<number>>(params.map((p) => [p.name, Float64Array.from(p.value)]));
-    const x = { data: Float32Array.from(c.x.data), shape: c.x.shape, lengths: c.x.lengths ? Array.from(c.x.lengths) : undefined };
+    const x = {
+      data: Float32Array.from(c.x.data),
+      shape: c.x.shape,
+      lengths: c.x.lengths ? Array.from(c.x.lengths) : undefined,
+    };
     const y = { data: Float32Array.from(c.y.data), shape: c.y.shape };
     model.zeroGrad();
     const { loss } = model.forwardBackward(x, y);

@@ -36,7 +36,7 @@ function compare(
   const mine = arrays.map((a) => a?.slice() ?? null);
   const theirs = arrays.map((a) => a?.slice() ?? null);
   for (let step = 1; step <= steps; step++) {
-    run(backend as unknown as typeof twin, mine, step);
+    run(backend, mine, step);
     run(twin, theirs, step);
   }
   // the parameter within float32 rounding; the state within 1e-5: a momentum buffer sums g / avg terms whose

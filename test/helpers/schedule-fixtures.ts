@@ -55,7 +55,7 @@ export function buildSchedule(c: ScheduleCase, opt: Optimizer): Schedule {
 /** Steps the schedule once as the case does (with its metric or epoch at `step`). */
 export function stepSchedule(c: ScheduleCase, sched: Schedule, step: number): void {
   const s = sched as unknown as { step(x?: number): void };
-  if (c.metrics) s.step(c.metrics[step] === 'NaN' ? NaN : (c.metrics[step] as number));
+  if (c.metrics) s.step(c.metrics[step] === 'NaN' ? NaN : c.metrics[step]);
   else if (c.epochs) s.step(c.epochs[step]);
   else s.step();
 }

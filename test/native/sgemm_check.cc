@@ -22,7 +22,11 @@ int main(int argc, char** argv) {
   std::uniform_real_distribution<float> uniform(-1, 1);
   sg::ThreadPool one(1), two(2);
   int failures = 0, runs = 0;
-  for (sg::Isa isa : sg::supported_isas()) {
+  std::vector<sg::Isa> isas = sg::supported_isas();
+#if defined(STEADYGRAD_AVX512_EMULATION)  // the AVX-512 kernel on portable intrinsics (scripts/check-native.sh)
+  if (!sg::isa_supported(sg::Isa::avx512)) isas.insert(isas.begin(), sg::Isa::avx512);
+#endif
+  for (sg::Isa isa : isas) {
     const sg::gemm::Microkernel& uk = sg::gemm::microkernel_for(isa);
     for (int it = 0; it < cases; ++it) {
       int m = rng() % 70, n = rng() % 90, k = rng() % 50;

@@ -176,7 +176,7 @@ export class ReduceLROnPlateau extends Schedule<Checked> {
     const minLrs = checkNumbers(fn, 'stateDict.state.minLrs', s.minLrs, n);
     const lastLr = checkNumbers(fn, 'stateDict.state.lastLr', s.lastLr, n);
     return () => {
-      this.best = best as number | null;
+      this.best = best;
       Object.assign(this, { numBadEpochs, cooldownCounter, lastEpoch, minLrs, lastLr });
     };
   }

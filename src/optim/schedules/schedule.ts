@@ -72,7 +72,7 @@ export abstract class Schedule<O extends object = object> {
   stateDict(): ScheduleStateDict {
     return {
       type: this.typeName,
-      options: structuredClone(this.options) as Record<string, unknown>,
+      options: structuredClone(this.options),
       state: this.saveState(),
     };
   }
@@ -125,7 +125,7 @@ export function checkOptimizer(fn: string, optimizer: unknown): Optimizer {
   if (!(optimizer instanceof Optimizer)) {
     throw typeError(fn, 'optimizer', 'an Optimizer (SGD, Adam, AdamW, RMSprop, Adagrad)', optimizer);
   }
-  return optimizer;
+  return optimizer as Optimizer;
 }
 
 /** The options object checked for its keys (with "did you mean"), and the interval option read. */
