@@ -28,7 +28,7 @@ export default tseslint.config(
   {
     // Plain JavaScript has no type annotations, so values from JSON, child processes and dynamic imports are `any`
     // by construction there: the no-unsafe-* rules would flag every use. The TypeScript code keeps them all.
-    files: ['**/*.js'],
+    files: ['**/*.js', '**/*.mjs'],
     rules: {
       '@typescript-eslint/no-unsafe-argument': 'off',
       '@typescript-eslint/no-unsafe-assignment': 'off',
