@@ -3,7 +3,7 @@
 //
 //   npm run bench                    everything, with anchors from ../shared/anchors/ when present
 //   npm run bench -- --quick         shorter timings
-//   npm run bench -- --only gemm,rnn  some parts only (gemm, rnn, normalize, optim, train); gemm includes the
+//   npm run bench -- --only gemm,rnn  some parts only (gemm, rnn, normalize, optim, train, save); gemm includes the
 //                                    dense-layer shapes against OpenBLAS (bench/gemm-shapes.js)
 //   npm run bench -- --no-anchors    skip the anchor scripts
 //   npm run bench -- --anchors DIR   anchor scripts from DIR
@@ -23,6 +23,7 @@ import { benchScalers, benchStream } from './normalize.js';
 import { CONFIGS, benchRecurrent, fmtMs, tfjsLstmStepMs } from './recurrent.js';
 import { benchOptim } from './optim.js';
 import { benchTrain, benchTrainJs } from './train.js';
+import { benchSave } from './save.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values: opts } = parseArgs({
@@ -238,5 +239,18 @@ if (wanted('train')) {
   log(
     `event-loop delay while fit trains LSTM B (monitorEventLoopDelay, 1 ms resolution): p99 ${f.p99.toFixed(1)} ms, ` +
       `max ${f.maxDelay.toFixed(1)} ms (${threads}T); p99 ${ours.fit1.p99.toFixed(1)} ms, max ${ours.fit1.maxDelay.toFixed(1)} ms (1T)`,
+  );
+}
+
+if (wanted('save')) {
+  // --- saving and loading ---
+  const r = await benchSave({ quick: opts.quick });
+  const mib = (x) => `${x.toFixed(1)} MiB`;
+  const rate = (x, ms) => `${Math.round(x / (ms / 1000))} MiB/s`;
+  log(
+    `\nsave/load, ${(r.parameters / 1e6).toFixed(2)} M parameters with Adam state (${mib(r.folderMiB)} on disk): ` +
+      `model.save ${fmtMs(r.ms.save)} ms (${rate(r.folderMiB, r.ms.save)}), loadModel ${fmtMs(r.ms.load)} ms ` +
+      `(${rate(r.folderMiB, r.ms.load)}); the weights alone (${mib(r.weightsMiB)}): saveWeights ` +
+      `${fmtMs(r.ms.saveWeights)} ms, loadWeights ${fmtMs(r.ms.loadWeights)} ms (medians)`,
   );
 }

@@ -68,6 +68,18 @@ export type { Callback, CallbackModel, EarlyStoppingOptions, GradientStep, Histo
 export type { Input, Tensor } from './model/data.js';
 export type { LossName, LossSpec, MetricName } from './model/losses.js';
 export type { InitializerName, InitializerSpec } from './model/initializers.js';
+export { loadModel } from './model/save.js';
+export type {
+  LoadWeightsOptions,
+  LoadWeightsResult,
+  NameMap,
+  SaveOptions,
+  SetWeightsOptions,
+  WeightsFileOptions,
+} from './model/save.js';
+export type { ScalerName, ScalerSpec } from './model/scaling.js';
+export { ModelFileError } from './io/model-file.js';
+export { SafetensorsError } from './io/safetensors.js';
 export { GradientMonitor, gradCheck, gradientMonitor } from './diagnostics/index.js';
 export type {
   GradCheckOptions,

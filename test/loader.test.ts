@@ -126,7 +126,7 @@ describe('the package as a user imports it', () => {
       { encoding: 'utf8', env: { ...process.env, STEADYGRAD_BACKEND: 'js' } },
     );
     expect(out.trim()).toBe(
-      'Adagrad,Adam,AdamW,ChainedScheduler,ConstantLR,CosineAnnealingLR,CosineAnnealingWarmRestarts,DecimalScaler,EarlyStopping,ExponentialLR,GradientMonitor,LRScheduler,LinearLR,MapMinMaxScaler,MapStdScaler,MaxAbsScaler,MinMaxScaler,MultiStepLR,Normalizer,OneCycleLR,Optimizer,PolynomialLR,RMSprop,ReduceLROnPlateau,RobustScaler,SGD,Schedule,Sequential,SequentialLR,StandardScaler,StepLR,applyNormalization,backendInfo,clipGradNorm,clipGradValue,earlyStopping,gradCheck,gradientMonitor,layers,mapminmax,mapstd,normalize,scalerFromJSON,sequential,sequentialFromConfig,setThreads,sgemm',
+      'Adagrad,Adam,AdamW,ChainedScheduler,ConstantLR,CosineAnnealingLR,CosineAnnealingWarmRestarts,DecimalScaler,EarlyStopping,ExponentialLR,GradientMonitor,LRScheduler,LinearLR,MapMinMaxScaler,MapStdScaler,MaxAbsScaler,MinMaxScaler,ModelFileError,MultiStepLR,Normalizer,OneCycleLR,Optimizer,PolynomialLR,RMSprop,ReduceLROnPlateau,RobustScaler,SGD,SafetensorsError,Schedule,Sequential,SequentialLR,StandardScaler,StepLR,applyNormalization,backendInfo,clipGradNorm,clipGradValue,earlyStopping,gradCheck,gradientMonitor,layers,loadModel,mapminmax,mapstd,normalize,scalerFromJSON,sequential,sequentialFromConfig,setThreads,sgemm',
     );
     const kernels = execFileSync(
       process.execPath,

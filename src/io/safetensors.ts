@@ -61,6 +61,9 @@ export interface TensorToWrite {
   data: Float32Array;
 }
 
+/** Whether this machine stores numbers little-endian (the format's order): then F32 data is copied as bytes. */
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
 const fail = (file: string, problem: string): never => {
   throw new SafetensorsError(`${file}: ${problem}`);
 };
@@ -222,7 +225,9 @@ export function toFloat32(file: string, name: string, t: RawTensor): Float32Arra
   const v = new DataView(t.bytes.buffer, t.bytes.byteOffset, t.bytes.byteLength);
   switch (t.dtype) {
     case 'F32':
-      for (let i = 0; i < count; i++) out[i] = v.getFloat32(4 * i, true);
+      if (LITTLE_ENDIAN)
+        new Uint8Array(out.buffer).set(t.bytes); // every bit kept, NaN payloads included
+      else for (let i = 0; i < count; i++) out[i] = v.getFloat32(4 * i, true);
       break;
     case 'F64':
       for (let i = 0; i < count; i++) out[i] = v.getFloat64(8 * i, true);
@@ -287,7 +292,12 @@ export function encodeSafetensors(
   out.set(json, 8);
   let at = 8 + json.length;
   for (const t of tensors) {
-    for (let i = 0; i < t.data.length; i++, at += 4) view.setFloat32(at, t.data[i], true);
+    if (LITTLE_ENDIAN) {
+      out.set(new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength), at);
+      at += t.data.byteLength;
+    } else {
+      for (let i = 0; i < t.data.length; i++, at += 4) view.setFloat32(at, t.data[i], true);
+    }
   }
   return out;
 }

@@ -226,6 +226,12 @@ export class Engine {
     }
   }
 
+  /** The model's output in the last forward pass: rows (B, or T*B time-major) of outputUnits values. */
+  lastOutput(ws: Workspace): Float32Array {
+    const rows = this.outputIsSequence ? ws.T * ws.B : ws.B;
+    return ws.outs[this.layers.length - 1].subarray(0, rows * this.outputUnits);
+  }
+
   /** The first layer whose output in the last forward pass holds a NaN or an infinity, and where. */
   firstNonFiniteOutput(ws: Workspace): { layer: number; index: number } | null {
     for (let i = 0; i < this.layers.length; i++) {

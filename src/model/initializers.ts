@@ -103,6 +103,7 @@ const TRUNCATED_STDDEV_CORRECTION = 0.87962566103423978; // stddev of a unit nor
 
 /** Fills `out` as the initializer says, drawing from `random`. */
 export function initialize(spec: InitializerSpec, target: InitTarget, random: Random, out: Float32Array): void {
+  if (skipping) return; // loadModel: the values come from the file
   const { name, ...o } = typeof spec === 'string' ? { name: spec } : spec;
   const n = out.length;
   const uniform = (lo: number, hi: number) => {
@@ -175,5 +176,21 @@ function orthogonal(shape: readonly number[], gain: number, random: Random, out:
     for (let i = 0; i < q.length; i++) out[i] = gain * q[i];
   } else {
     for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) out[j * m + i] = gain * q[i * n + j];
+  }
+}
+
+let skipping = false;
+
+/**
+ * Runs `build` (synchronous) with every initializer skipped, parameters left at zero: loadModel builds a model
+ * whose values come from its file this way, so that a model.json cannot make it run an orthogonal initializer on a
+ * huge matrix for nothing.
+ */
+export function withoutInitializers<T>(build: () => T): T {
+  skipping = true;
+  try {
+    return build();
+  } finally {
+    skipping = false;
   }
 }

@@ -25,6 +25,28 @@ function hashString(text: string): number {
   return h >>> 0;
 }
 
+/** A generator's position (Random.getState()). */
+export interface RandomState {
+  /** xoshiro128**'s four 32-bit words, not all zero. */
+  words: [number, number, number, number];
+  /** The second value of the last Box-Muller pair, not yet returned. */
+  spareNormal: number | null;
+}
+
+/** Whether `value` is a RandomState a generator can take. */
+export function isRandomState(value: unknown): value is RandomState {
+  if (typeof value !== 'object' || value === null) return false;
+  const { words, spareNormal } = value as Partial<RandomState>;
+  const word = (w: unknown) => typeof w === 'number' && Number.isInteger(w) && w >= 0 && w <= 0xffffffff;
+  return (
+    Array.isArray(words) &&
+    words.length === 4 &&
+    words.every(word) &&
+    words.some((w) => w !== 0) &&
+    (spareNormal === null || (typeof spareNormal === 'number' && Number.isFinite(spareNormal)))
+  );
+}
+
 export class Random {
   private a: number;
   private b: number;
@@ -50,6 +72,17 @@ export class Random {
   /** A seed from the operating system's entropy, for when none is given. */
   static entropySeed(): number {
     return crypto.getRandomValues(new Uint32Array(1))[0];
+  }
+
+  /** The generator's position, as plain JSON (a checkpoint stores it): the four state words and a spare normal. */
+  getState(): RandomState {
+    return { words: [this.a >>> 0, this.b >>> 0, this.c >>> 0, this.d >>> 0], spareNormal: this.spareNormal };
+  }
+
+  /** Puts the generator back at a position getState() returned (checked by the caller: see isRandomState). */
+  setState(state: RandomState): void {
+    [this.a, this.b, this.c, this.d] = state.words.map((w) => w | 0);
+    this.spareNormal = state.spareNormal;
   }
 
   /** The next 32-bit output (xoshiro128**). */

@@ -27,6 +27,11 @@ import { type Dataset, type Input, type Tensor, readInput, sliceRows } from './d
 import { Engine, type Totals, type Workspace, newTotals } from './engine.js';
 import { type Loss, type LossSpec, type Metric, resolveLoss, resolveMetrics } from './losses.js';
 import { Random } from './random.js';
+import { type ModelScalers, type ScalerSpec, compileScalers, rawOutputs, scaleTraining } from './scaling.js';
+import { checkSchedules } from './schedules.js';
+import * as saving from './save.js';
+import type { Schedule } from '../optim/index.js';
+import type { Scaler } from '../normalize/index.js';
 
 /** What compile needs of an optimizer (src/optim/): parameter groups it updates, and a step. */
 export interface OptimizerLike {
@@ -51,6 +56,20 @@ export interface CompileOptions {
   optimizer: OptimizerLike | string;
   loss: LossSpec;
   metrics?: string[];
+  /**
+   * Scales the inputs: a scaler of the normalization API, its name ('standard', 'minmax', 'maxabs', 'robust',
+   * 'decimal', 'mapminmax', 'mapstd') or a ps of mapminmax()/mapstd(). fit fits it on the training data (unless it
+   * is fitted already); every method then takes raw inputs. Saved with the model. Left out when compiling again,
+   * the model keeps the one it has; null removes it.
+   */
+  inputScaler?: ScalerSpec | null;
+  /** Scales the targets (regression losses only), likewise; predict and evaluate answer in the raw units. */
+  targetScaler?: ScalerSpec | null;
+  /**
+   * Learning-rate schedules of the optimizer, stepped by fit and fitDataset (as if given as their first callbacks)
+   * and saved with the model. Default none.
+   */
+  schedules?: Schedule[];
 }
 
 export interface FitOptions {
@@ -69,7 +88,11 @@ export interface FitOptions {
   seed?: number;
   /** 0 silent, 1 progress bar (plain lines when stdout is not a terminal), 2 one line per epoch; default 1. */
   verbose?: 0 | 1 | 2;
-  /** The epoch to start counting from (to resume); default 0. */
+  /**
+   * The epoch to start counting from (to resume); default 0. A fit with initialEpoch > 0 continues the model's last
+   * fit: without a seed of its own it takes that fit's seed, and it replays that fit's shuffles of the epochs before
+   * initialEpoch, so that a run resumed from a checkpoint (loadModel) sees the batches the uninterrupted one would.
+   */
   initialEpoch?: number;
 }
 
@@ -119,6 +142,10 @@ export class Sequential {
   private metricList: Metric[] = [];
   private optimizer: OptimizerLike | null = null;
   private compileSpec: { loss: LossSpec; metrics: string[] } | null = null;
+  private scalers: ModelScalers | null = null;
+  private scheduleList: Schedule[] = [];
+  /** The seed of the last fit, which a fit with initialEpoch > 0 continues. */
+  private lastFitSeed: number | null = null;
   private fitCount = 0;
   /** Batches whose loss was not finite, skipped under the optimizer's nonFinite: 'skip' policy. */
   skippedBatches = 0;
@@ -279,7 +306,14 @@ export class Sequential {
    */
   compile(options: CompileOptions): void {
     const fn = 'compile';
-    const o = checkOptions<CompileOptions>(fn, options, ['optimizer', 'loss', 'metrics']);
+    const o = checkOptions<CompileOptions>(fn, options, [
+      'optimizer',
+      'loss',
+      'metrics',
+      'inputScaler',
+      'targetScaler',
+      'schedules',
+    ]);
     this.requireBuilt(fn);
     if (o.loss === undefined) throw typeError(fn, 'loss', 'a loss name or { name, ... }', undefined);
     const loss = resolveLoss(fn, o.loss);
@@ -294,10 +328,14 @@ export class Sequential {
     }
     const metrics = resolveMetrics(fn, o.metrics, loss, units);
     const optimizer = this.bindOptimizer(fn, o.optimizer);
+    const scalers = compileScalers(fn, o.inputScaler, o.targetScaler, loss, this.scalers);
+    const schedules = checkSchedules(fn, o.schedules, optimizer);
     this.loss = loss;
     this.metricList = metrics;
     this.optimizer = optimizer;
     this.compileSpec = { loss: loss.spec, metrics: metrics.map((m) => m.name) };
+    this.scalers = scalers;
+    this.scheduleList = schedules;
   }
 
   private bindOptimizer(fn: string, value: unknown): OptimizerLike {
@@ -409,7 +447,7 @@ export class Sequential {
   predict(xValue: Input, options: { batchSize?: number } = {}): Prediction {
     const fn = 'predict';
     const o = checkOptions<{ batchSize?: number }>(fn, options, ['batchSize']);
-    const { x } = this.readData(fn, xValue, undefined, null);
+    const x = this.scaled(fn, this.readData(fn, xValue, undefined, null)).x;
     const N = x.shape[0];
     const batchSize =
       o.batchSize === undefined ? Math.min(N, 256) : checkInteger(fn, 'batchSize', o.batchSize, 1, 1 << 24);
@@ -439,6 +477,7 @@ export class Sequential {
         });
       }
     }
+    if (this.scalers) rawOutputs(fn, this.scalers, data, units, engine.outputIsSequence ? T : 0, x.lengths);
     const shape = [N, ...(engine.outputIsSequence ? [T] : []), units];
     const result: Prediction = { data, shape };
     if (last) result.states = stateData.map((d) => ({ data: d, shape: [N, last.units] }));
@@ -452,10 +491,11 @@ export class Sequential {
     const loss = this.requireCompiled(fn);
     const { x, y } = this.readData(fn, xValue, yValue, loss);
     const batchSize = o.batchSize === undefined ? 32 : checkInteger(fn, 'batchSize', o.batchSize, 1, 1 << 24);
-    return this.evaluateData(x, y as Dataset, batchSize, '');
+    return this.evaluateData(this.scaled(fn, { x, y: null }).x, y as Dataset, batchSize, '', fn);
   }
 
-  private evaluateData(x: Dataset, y: Dataset, batchSize: number, prefix: string): Logs {
+  // rawFor: evaluate's name, when y is in raw units (the outputs are mapped back by the target scaler to meet it).
+  private evaluateData(x: Dataset, y: Dataset, batchSize: number, prefix: string, rawFor = ''): Logs {
     const loss = this.loss as Loss;
     const engine = this.getEngine();
     const N = x.shape[0];
@@ -467,6 +507,7 @@ export class Sequential {
       const ws = engine.workspace(B, T, false, loss);
       engine.load(ws, x, y, order, start);
       engine.forward(ws);
+      if (rawFor && this.scalers) this.scalers.outputs(rawFor, engine.lastOutput(ws), engine.outputUnits);
       totals.loss += engine.loss(ws, loss, false) * B;
       totals.lossCount += B;
       engine.metrics(ws, this.metricList, totals);
@@ -495,7 +536,7 @@ export class Sequential {
     this.requireBuilt(fn);
     const loss = o.loss !== undefined ? resolveLoss(fn, o.loss) : this.loss;
     if (!loss) throw new Error(`${fn}: give a loss (compile the model, or pass { loss })`);
-    const { x, y } = this.readData(fn, xValue, yValue, loss);
+    const { x, y } = this.scaled(fn, this.readData(fn, xValue, yValue, loss));
     const engine = this.getEngine();
     const ws = engine.workspace(x.shape[0], engine.inputIsSequence ? x.shape[1] : 1, true, loss);
     engine.load(ws, x, y, identity(x.shape[0]), 0);
@@ -511,7 +552,7 @@ export class Sequential {
     const loss = this.requireCompiled(fn);
     this.guard(fn);
     try {
-      const { x, y } = this.readData(fn, xValue, yValue, loss);
+      const { x, y } = this.scaled(fn, this.readData(fn, xValue, yValue, loss));
       const engine = this.getEngine();
       const ws = engine.workspace(x.shape[0], engine.inputIsSequence ? x.shape[1] : 1, true, loss);
       engine.load(ws, x, y, identity(x.shape[0]), 0);
@@ -620,9 +661,12 @@ export class Sequential {
     const verbose = (o.verbose === undefined ? 1 : checkInteger(fn, 'verbose', o.verbose, 0, 2)) as 0 | 1 | 2;
     const initialEpoch =
       o.initialEpoch === undefined ? 0 : checkInteger(fn, 'initialEpoch', o.initialEpoch, 0, epochs - 1);
+    // A fit with initialEpoch > 0 continues the last fit: its seed, and its shuffles replayed up to initialEpoch.
     const seed =
       o.seed === undefined
-        ? (this.seed + 0x9e3779b9 * (this.fitCount + 1)) >>> 0
+        ? initialEpoch > 0 && this.lastFitSeed !== null
+          ? this.lastFitSeed
+          : (this.seed + 0x9e3779b9 * (this.fitCount + 1)) >>> 0
         : checkInteger(fn, 'seed', o.seed, 0, 4294967295);
     const userCallbacks = checkCallbacks(fn, o.callbacks);
     let { x, y } = this.readData(fn, xValue, yValue, loss) as { x: Dataset; y: Dataset };
@@ -638,16 +682,23 @@ export class Sequential {
       x = sliceRows(x, 0, cut);
       y = sliceRows(y, 0, cut);
     }
-    this.fitCount++;
+    if (this.scalers) ({ x, y, validation } = scaleTraining(fn, this.scalers, x, y, validation));
+    if (!(initialEpoch > 0 && this.lastFitSeed !== null)) this.fitCount++; // a continued fit is not a new one
+    this.lastFitSeed = seed;
     const N = x.shape[0];
     const batches = Math.ceil(N / batchSize);
-    const callbacks = new CallbackList([...userCallbacks, new ProgressLogger(verbose, epochs, batches)]);
+    const callbacks = new CallbackList([
+      ...this.scheduleList.filter((s) => !userCallbacks.includes(s as Callback)),
+      ...userCallbacks,
+      new ProgressLogger(verbose, epochs, batches),
+    ]);
     const random = new Random(seed);
     const order = identity(N).slice(); // shuffled in place: a copy of its own
     const engine = this.getEngine();
     const T = engine.inputIsSequence ? x.shape[1] : 1;
     const fused = engine.fuses(loss);
     const history: History = { epoch: [], history: {} };
+    if (shuffle) for (let e = 0; e < initialEpoch; e++) random.shuffle(order);
     this.guard(fn);
     this.stopTraining = false;
     try {
@@ -725,8 +776,13 @@ export class Sequential {
     if (typeof source !== 'function' && !isIterable(source)) {
       throw typeError(fn, 'source', 'an async iterable or iterable of batches, or a function returning one', source);
     }
-    const validation = o.validationData === undefined ? null : this.readValidation(fn, o.validationData, loss);
-    const callbacks = new CallbackList([...userCallbacks, new ProgressLogger(verbose, epochs, null)]);
+    const read = o.validationData === undefined ? null : this.readValidation(fn, o.validationData, loss);
+    const validation = read && this.scaled(fn, read);
+    const callbacks = new CallbackList([
+      ...this.scheduleList.filter((s) => !userCallbacks.includes(s as Callback)),
+      ...userCallbacks,
+      new ProgressLogger(verbose, epochs, null),
+    ]);
     const history: History = { epoch: [], history: {} };
     this.guard(fn);
     this.stopTraining = false;
@@ -743,7 +799,7 @@ export class Sequential {
         let b = 0;
         for await (const batch of iterable as AsyncIterable<Batch>) {
           const [bx, by] = Array.isArray(batch) ? batch : [(batch as { x: Input }).x, (batch as { y: Input }).y];
-          const { x, y } = this.readData(`${fn}: batch ${b}`, bx, by, loss);
+          const { x, y } = this.scaled(fn, this.readData(`${fn}: batch ${b}`, bx, by, loss));
           const engine = this.getEngine();
           const B = x.shape[0];
           const ws = engine.workspace(B, engine.inputIsSequence ? x.shape[1] : 1, true, loss);
@@ -794,6 +850,85 @@ export class Sequential {
   /** The compile settings (loss and metric names), or null before compile: plain JSON. */
   getCompileConfig(): { loss: LossSpec; metrics: string[] } | null {
     return this.compileSpec ? structuredClone(this.compileSpec) : null;
+  }
+
+  // ---- scalers, saving and loading (src/model/scaling.ts, src/model/save.ts) ----
+
+  /** The data in the units the model works in: through the compiled scalers (fitted ones), if any. */
+  private scaled<T extends { x: Dataset; y: Dataset | null }>(fn: string, d: T): T {
+    if (!this.scalers) return d;
+    return { ...d, x: this.scalers.inputs(fn, d.x), y: d.y && this.scalers.targets(fn, d.y) };
+  }
+
+  /** The optimizer compile bound (null before compile). */
+  getOptimizer(): OptimizerLike | null {
+    return this.optimizer;
+  }
+
+  /** The schedules compile was given, which fit steps. */
+  getSchedules(): Schedule[] {
+    return [...this.scheduleList];
+  }
+
+  /** The scalers compile was given: { input, target }, each null when none. */
+  getScalers(): { input: Scaler | null; target: Scaler | null } {
+    return { input: this.scalers?.input ?? null, target: this.scalers?.target ?? null };
+  }
+
+  /**
+   * Saves the model into folder `dir` (created if needed), crash-safely: model.json (architecture, compile
+   * settings, optimizer, schedules, scalers, training counters), model.safetensors (the parameters, under their
+   * names, in PyTorch's layouts) and optimizer.safetensors (the optimizer's state). loadModel(dir) restores it.
+   */
+  save(dir: string, options?: saving.SaveOptions): Promise<void> {
+    return saving.saveModel(this, dir, options);
+  }
+
+  /** Writes the parameters alone to a safetensors file (atomically), as torch's save_file(state_dict) would. */
+  saveWeights(file: string, options?: saving.WeightsFileOptions): Promise<void> {
+    return saving.saveWeights(this, file, options);
+  }
+
+  /**
+   * Loads parameters from a safetensors file (a path, or its bytes), as PyTorch's load_state_dict: by name
+   * (`nameMap` renames the file's tensors), strict by default. Resolves with the names left missing, unexpected or
+   * misshapen (all empty when strict).
+   */
+  loadWeights(file: string | Uint8Array, options?: saving.LoadWeightsOptions): Promise<saving.LoadWeightsResult> {
+    return saving.loadWeights(this, file, options);
+  }
+
+  /** A copy of every parameter, by name: { [name]: { data, shape } }, in layer order. */
+  getWeights(): Record<string, Tensor> {
+    return saving.getWeights(this);
+  }
+
+  /** Sets parameters from getWeights()'s form (copied in), by name; strict by default, as loadWeights. */
+  setWeights(weights: Record<string, Tensor>, options?: saving.SetWeightsOptions): saving.LoadWeightsResult {
+    return saving.setWeights(this, weights, options);
+  }
+
+  /** @internal The state a checkpoint holds beyond the config, the compile settings and the weights. */
+  checkpointState(): saving.CheckpointState {
+    return {
+      fitCount: this.fitCount,
+      lastFitSeed: this.lastFitSeed,
+      steps: this.stepCount,
+      skippedBatches: this.skippedBatches,
+      random: { init: this.initRandom.getState(), dropout: this.dropoutRandom.getState() },
+      scalers: this.scalers,
+    };
+  }
+
+  /** @internal Puts back checkpointState()'s counters, generators and scalers (checked by the caller). */
+  restoreCheckpointState(state: Omit<saving.CheckpointState, 'scalers'>, scalers: ModelScalers | null): void {
+    this.scalers = scalers;
+    this.fitCount = state.fitCount;
+    this.lastFitSeed = state.lastFitSeed;
+    this.stepCount = state.steps;
+    this.skippedBatches = state.skippedBatches;
+    this.initRandom.setState(state.random.init);
+    this.dropoutRandom.setState(state.random.dropout);
   }
 }
 
