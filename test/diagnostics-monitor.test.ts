@@ -257,5 +257,15 @@ describe('bad input', () => {
       ),
     );
     expect(() => monitor.attach({} as never)).toThrow(TypeError);
+    const recorded = gradientMonitor().attach(mlp(1));
+    recorded.observe();
+    const other = sequential([layers.dense({ units: 2, inputShape: [3] })], { seed: 1 });
+    expect(() => recorded.attach(other)).toThrow(
+      new RangeError(
+        'GradientMonitor.attach: model must be the model whose steps this monitor recorded (call reset() to watch another), received a model with other parameters',
+      ),
+    );
+    recorded.reset().attach(other);
+    expect(recorded.parameterInfo.map((p) => p.name)).toEqual(['dense.weight', 'dense.bias']);
   });
 });

@@ -97,7 +97,8 @@ export class GradientMonitor implements Callback {
 
   /**
    * Watches `model` (a Sequential, or anything with parameters()): names parameters after their layers, and turns
-   * on the recurrent layers' dL/dh_t. fit calls it (setModel); call it yourself in a custom loop.
+   * on the recurrent layers' dL/dh_t. fit calls it (setModel); call it yourself in a custom loop. A monitor that has
+   * records keeps to the model they came from (reset() first to watch another).
    */
   attach(model: CallbackModel): this {
     const fn = 'GradientMonitor.attach';
@@ -105,9 +106,19 @@ export class GradientMonitor implements Callback {
       throw typeError(fn, 'model', 'a model (with parameters())', model);
     }
     if (this.model === model) return this;
+    const names = this.parameterInfo.map((p) => p.name).join();
     this.detach();
     this.model = model;
     this.describe(this.model.parameters(), this.model.layers);
+    if (this.steps.length > 0 && this.parameterInfo.map((p) => p.name).join() !== names) {
+      this.model = null;
+      throw rangeError(
+        fn,
+        'model',
+        'the model whose steps this monitor recorded (call reset() to watch another)',
+        'a model with other parameters',
+      );
+    }
     if (this.stateGradients) {
       for (const layer of this.model.layers ?? []) {
         if (!(layer instanceof RecurrentLayer)) continue;
@@ -118,7 +129,10 @@ export class GradientMonitor implements Callback {
     return this;
   }
 
-  /** Stops watching the model: its recurrent layers go back to computing no dL/dh_t. The records stay. */
+  /**
+   * Stops watching the model: its recurrent layers go back to computing no dL/dh_t. The records stay. fit calls it
+   * when training ends; after a fit that threw, call it yourself.
+   */
   detach(): this {
     for (const { layer, wasTracking } of this.recurrent) layer.trackStateGradients = wasTracking;
     this.recurrent = [];
