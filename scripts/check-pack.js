@@ -22,9 +22,45 @@ const sh = (cmd, args, cwd) => execFileSync(cmd, args, { cwd, encoding: 'utf8', 
 const { values: opts } = parseArgs({ options: { 'arm64-sysroot': { type: 'string' } } });
 const sysroot = opts['arm64-sysroot'] ? path.resolve(opts['arm64-sysroot']) : null;
 
+// What a user needs, and nothing more: the compiled package and its types, the native sources and build files (for
+// a source build where no prebuild fits), the prebuilds, the bundled data, the install script, and the documents.
+// No tests, fixtures, benchmarks, TypeScript sources, source maps, build folders or CI files.
+const REQUIRED = [
+  'package/package.json',
+  'package/README.md',
+  'package/LICENSE',
+  'package/CHANGELOG.md',
+  'package/dist/index.js',
+  'package/dist/index.d.ts',
+  'package/dist/cli/main.js',
+  'package/CMakeLists.txt',
+  'package/binding.gyp',
+  'package/scripts/install.js',
+  'package/scripts/native-sources.js',
+  'package/native/binding/addon.cc',
+  'package/data/co2-concentration.csv',
+  'package/prebuilds/linux-x64/steadygrad.glibc.node',
+];
+const ALLOWED =
+  /^package\/(package\.json|README\.md|LICENSE|CHANGELOG\.md|CMakeLists\.txt|binding\.gyp|scripts\/(install|native-sources)\.js|dist\/.+\.(js|d\.ts)|native\/.+\.(cc|h)|prebuilds\/[a-z0-9-]+\/[^/]+\.node|data\/[^/]+)$/;
+// The packed size stays under this (0.85 MB on 2026-11-29 with both prebuilds): a jump means something slipped in.
+const MAX_PACKED_BYTES = 3_000_000;
+
+function checkContents(files, packedBytes) {
+  const missing = REQUIRED.filter((f) => !files.includes(f));
+  if (missing.length > 0) throw new Error(`the tarball lacks ${missing.join(', ')}`);
+  const extra = files.filter((f) => !ALLOWED.test(f));
+  if (extra.length > 0) throw new Error(`the tarball holds files a user does not need:\n  ${extra.join('\n  ')}`);
+  if (packedBytes > MAX_PACKED_BYTES) {
+    throw new Error(`the tarball is ${packedBytes} bytes, above the ${MAX_PACKED_BYTES} it should stay under`);
+  }
+  console.log(`check-pack: ok: ${files.length} files, ${(packedBytes / 1e6).toFixed(2)} MB packed, nothing extra`);
+}
+
 try {
   const tarball = sh('npm', ['pack', '--pack-destination', work], root).trim().split('\n').pop();
   const listing = sh('tar', ['-tzf', path.join(work, tarball)], work);
+  checkContents(listing.split('\n').filter(Boolean), fs.statSync(path.join(work, tarball)).size);
   const host = `package/prebuilds/${process.platform}-${process.arch}/`;
   const prebuild = listing.split('\n').find((f) => f.startsWith(host) && f.endsWith('.node'));
   if (!prebuild) throw new Error(`the tarball has no prebuilt addon for this platform (${host}):\n${listing}`);
