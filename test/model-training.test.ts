@@ -274,6 +274,18 @@ describe('fit, evaluate, predict', () => {
     await expect(model.fitDataset(Readable.from(batches()), { epochs: 2, ...quiet })).rejects.toThrow(
       /gave no batches in epoch 1 \(an iterable that can be read once serves one epoch/,
     );
+    // The same hooks as fit's, batch sizes included, and stopTraining stops after the batch that set it.
+    const calls: string[] = [];
+    const cb = {
+      onBatchBegin: (b: number, logs: Record<string, number>) => void calls.push(`batchBegin ${b} ${logs.size}`),
+      onBatchEnd: (b: number) => {
+        calls.push(`batchEnd ${b}`);
+        if (b === 0) model.stopTraining = true;
+      },
+    };
+    const h3 = await model.fitDataset(() => batches() as never, { epochs: 3, callbacks: [cb], ...quiet });
+    expect(calls).toEqual(['batchBegin 0 2', 'batchEnd 0']);
+    expect(h3.epoch).toEqual([0]);
   });
 
   test('trainOnBatch takes one step; compile by optimizer name', () => {

@@ -687,58 +687,33 @@ export class Sequential {
     this.lastFitSeed = seed;
     const N = x.shape[0];
     const batches = Math.ceil(N / batchSize);
-    const callbacks = new CallbackList([
-      ...this.scheduleList.filter((s) => !userCallbacks.includes(s as Callback)),
-      ...userCallbacks,
-      new ProgressLogger(verbose, epochs, batches),
-    ]);
     const random = new Random(seed);
     const order = identity(N).slice(); // shuffled in place: a copy of its own
     const engine = this.getEngine();
     const T = engine.inputIsSequence ? x.shape[1] : 1;
-    const fused = engine.fuses(loss);
-    const history: History = { epoch: [], history: {} };
     if (shuffle) for (let e = 0; e < initialEpoch; e++) random.shuffle(order);
-    this.guard(fn);
-    this.stopTraining = false;
-    try {
-      for (const c of userCallbacks) c.setModel?.(this);
-      await callbacks.call('onTrainBegin', {});
-      let lastYield = performance.now();
-      for (let epoch = initialEpoch; epoch < epochs && !this.stopTraining; epoch++) {
-        await callbacks.call('onEpochBegin', epoch, {});
-        if (shuffle) random.shuffle(order);
-        const totals = newTotals(this.metricList);
-        for (let b = 0; b < batches && !this.stopTraining; b++) {
-          const start = b * batchSize;
-          const B = Math.min(batchSize, N - start);
-          await callbacks.call('onBatchBegin', b, { batch: b, size: B });
-          const ws = engine.workspace(B, T, true, loss);
+    // Each epoch: a fresh shuffle, then the batches in that order, each gathered into the workspace of its size.
+    const epochBatches = function* (): Generator<() => Workspace> {
+      if (shuffle) random.shuffle(order);
+      for (let b = 0; b < batches; b++) {
+        const start = b * batchSize;
+        yield () => {
+          const ws = engine.workspace(Math.min(batchSize, N - start), T, true, loss);
           engine.load(ws, x, y, order, start);
-          this.zeroGrad();
-          await engine.forwardAwaiting(ws, ASYNC_MIN_FLOPS);
-          const value = this.checkedLoss(fn, ws, loss, epoch, b);
-          if (!Number.isNaN(value)) {
-            await engine.backwardAwaiting(ws, fused, ASYNC_MIN_FLOPS);
-            this.finishStep(fn, ws, value, epoch, b, totals, callbacks);
-          }
-          await callbacks.call('onBatchEnd', b, this.logsOf(totals, ''));
-          if (performance.now() - lastYield > YIELD_EVERY_MS) {
-            await yieldToEventLoop();
-            lastYield = performance.now();
-          }
-        }
-        const logs = this.logsOf(totals, '');
-        if (validation) Object.assign(logs, this.evaluateData(validation.x, validation.y, batchSize, 'val_'));
-        history.epoch.push(epoch);
-        for (const [k, v] of Object.entries(logs)) (history.history[k] ??= []).push(v);
-        await callbacks.call('onEpochEnd', epoch, logs);
+          return ws;
+        };
       }
-      await callbacks.call('onTrainEnd', {});
-    } finally {
-      this.busy = false;
-    }
-    return history;
+    };
+    return this.trainEpochs(fn, {
+      epochs,
+      initialEpoch,
+      loss,
+      userCallbacks,
+      progress: new ProgressLogger(verbose, epochs, batches),
+      validation,
+      validationBatchSize: batchSize,
+      epochBatches,
+    });
   }
 
   private readValidation(fn: string, value: unknown, loss: Loss): { x: Dataset; y: Dataset } {
@@ -778,11 +753,66 @@ export class Sequential {
     }
     const read = o.validationData === undefined ? null : this.readValidation(fn, o.validationData, loss);
     const validation = read && this.scaled(fn, read);
+    // Each epoch: the batches the source gives, each checked, scaled and loaded as it arrives.
+    const epochBatches = async function* (this: Sequential, epoch: number): AsyncGenerator<() => Workspace> {
+      const iterable = typeof source === 'function' ? source() : source;
+      if (!isIterable(iterable)) throw typeError(fn, 'source()', 'an async iterable or iterable of batches', iterable);
+      let b = 0;
+      for await (const batch of iterable as AsyncIterable<Batch>) {
+        const [bx, by] = Array.isArray(batch) ? batch : [(batch as { x: Input }).x, (batch as { y: Input }).y];
+        const { x, y } = this.scaled(fn, this.readData(`${fn}: batch ${b}`, bx, by, loss));
+        const engine = this.getEngine();
+        const B = x.shape[0];
+        b++;
+        yield () => {
+          const ws = engine.workspace(B, engine.inputIsSequence ? x.shape[1] : 1, true, loss);
+          engine.load(ws, x, y, identity(B), 0);
+          return ws;
+        };
+      }
+      if (b === 0) {
+        throw new RangeError(
+          `${fn}: source gave no batches in epoch ${epoch}${epoch > initialEpoch ? ' (an iterable that can be read once serves one epoch: pass a function that returns a fresh one)' : ''}`,
+        );
+      }
+    };
+    return this.trainEpochs(fn, {
+      epochs,
+      initialEpoch,
+      loss,
+      userCallbacks,
+      progress: new ProgressLogger(verbose, epochs, null),
+      validation,
+      validationBatchSize: 32,
+      epochBatches: epochBatches.bind(this),
+    });
+  }
+
+  /**
+   * The loop fit and fitDataset share: epochs of batches with the callbacks' hooks, one training step per batch,
+   * validation at each epoch's end, and a yield to the event loop every few milliseconds. `epochBatches(epoch)`
+   * gives the epoch's batches, each as a function that loads it into a workspace.
+   */
+  private async trainEpochs(
+    fn: string,
+    o: {
+      epochs: number;
+      initialEpoch: number;
+      loss: Loss;
+      userCallbacks: Callback[];
+      progress: ProgressLogger;
+      validation: { x: Dataset; y: Dataset } | null;
+      validationBatchSize: number;
+      epochBatches: (epoch: number) => Iterable<() => Workspace> | AsyncIterable<() => Workspace>;
+    },
+  ): Promise<History> {
+    const { loss, userCallbacks, validation } = o;
     const callbacks = new CallbackList([
       ...this.scheduleList.filter((s) => !userCallbacks.includes(s as Callback)),
       ...userCallbacks,
-      new ProgressLogger(verbose, epochs, null),
+      o.progress,
     ]);
+    const fused = this.getEngine().fuses(loss);
     const history: History = { epoch: [], history: {} };
     this.guard(fn);
     this.stopTraining = false;
@@ -790,25 +820,20 @@ export class Sequential {
       for (const c of userCallbacks) c.setModel?.(this);
       await callbacks.call('onTrainBegin', {});
       let lastYield = performance.now();
-      for (let epoch = initialEpoch; epoch < epochs && !this.stopTraining; epoch++) {
+      for (let epoch = o.initialEpoch; epoch < o.epochs && !this.stopTraining; epoch++) {
         await callbacks.call('onEpochBegin', epoch, {});
-        const iterable = typeof source === 'function' ? source() : source;
-        if (!isIterable(iterable))
-          throw typeError(fn, 'source()', 'an async iterable or iterable of batches', iterable);
         const totals = newTotals(this.metricList);
         let b = 0;
-        for await (const batch of iterable as AsyncIterable<Batch>) {
-          const [bx, by] = Array.isArray(batch) ? batch : [(batch as { x: Input }).x, (batch as { y: Input }).y];
-          const { x, y } = this.scaled(fn, this.readData(`${fn}: batch ${b}`, bx, by, loss));
+        for await (const loadBatch of o.epochBatches(epoch)) {
+          if (this.stopTraining) break; // set by a callback before this batch
+          const ws = loadBatch();
+          await callbacks.call('onBatchBegin', b, { batch: b, size: ws.B });
           const engine = this.getEngine();
-          const B = x.shape[0];
-          const ws = engine.workspace(B, engine.inputIsSequence ? x.shape[1] : 1, true, loss);
-          engine.load(ws, x, y, identity(B), 0);
           this.zeroGrad();
           await engine.forwardAwaiting(ws, ASYNC_MIN_FLOPS);
           const value = this.checkedLoss(fn, ws, loss, epoch, b);
           if (!Number.isNaN(value)) {
-            await engine.backwardAwaiting(ws, engine.fuses(loss), ASYNC_MIN_FLOPS);
+            await engine.backwardAwaiting(ws, fused, ASYNC_MIN_FLOPS);
             this.finishStep(fn, ws, value, epoch, b, totals, callbacks);
           }
           await callbacks.call('onBatchEnd', b, this.logsOf(totals, ''));
@@ -819,13 +844,10 @@ export class Sequential {
             lastYield = performance.now();
           }
         }
-        if (b === 0) {
-          throw new RangeError(
-            `${fn}: source gave no batches in epoch ${epoch}${epoch > initialEpoch ? ' (an iterable that can be read once serves one epoch: pass a function that returns a fresh one)' : ''}`,
-          );
-        }
         const logs = this.logsOf(totals, '');
-        if (validation) Object.assign(logs, this.evaluateData(validation.x, validation.y, 32, 'val_'));
+        if (validation) {
+          Object.assign(logs, this.evaluateData(validation.x, validation.y, o.validationBatchSize, 'val_'));
+        }
         history.epoch.push(epoch);
         for (const [k, v] of Object.entries(logs)) (history.history[k] ??= []).push(v);
         await callbacks.call('onEpochEnd', epoch, logs);
