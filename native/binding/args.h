@@ -10,8 +10,11 @@
 
 #include <cstdint>
 #include <initializer_list>
+#include <new>
 #include <string>
 #include <vector>
+
+#include "runtime.h"
 
 namespace sg::binding {
 
@@ -110,5 +113,17 @@ class Fields {
   Napi::Object object_;
   mutable std::vector<int32_t> lengths_copy_;
 };
+
+// Runs fn(job) on a snapshot of the runtime and returns undefined; a failed allocation becomes a JavaScript Error
+// naming `function`, never a crash.
+template <class Fn>
+Napi::Value run_job(const Napi::CallbackInfo& info, const char* function, Fn fn) {
+  try {
+    fn(Runtime::instance().job());
+  } catch (const std::bad_alloc&) {
+    throw Napi::Error::New(info.Env(), std::string(function) + ": out of memory");
+  }
+  return info.Env().Undefined();
+}
 
 }  // namespace sg::binding

@@ -88,16 +88,6 @@ void check_apart(const Args& args, const char* out_name, const float* out, doubl
   }
 }
 
-template <class Fn>
-Napi::Value run(const Napi::CallbackInfo& info, const char* function, Fn fn) {
-  try {
-    fn(Runtime::instance().job());
-  } catch (const std::bad_alloc&) {
-    throw Napi::Error::New(info.Env(), std::string(function) + ": out of memory");
-  }
-  return info.Env().Undefined();
-}
-
 }  // namespace
 
 Napi::Value DenseForward(const Napi::CallbackInfo& info) {
@@ -114,7 +104,7 @@ Napi::Value DenseForward(const Napi::CallbackInfo& info) {
   if (z == y && p.act != ops::Act::linear) args.range_error("y", "a different array from z unless act is linear", "z");
   check_apart(args, "z", z, NU, "x", x, NI);
   check_apart(args, "z", z, NU, "w", w, UI);
-  return run(info, "denseForward", [&](const Job& job) { ops::dense_forward(job, p, x, w, b, z, y, N, I, U); });
+  return run_job(info, "denseForward", [&](const Job& job) { ops::dense_forward(job, p, x, w, b, z, y, N, I, U); });
 }
 
 Napi::Value DenseBackward(const Napi::CallbackInfo& info) {
@@ -137,8 +127,8 @@ Napi::Value DenseBackward(const Napi::CallbackInfo& info) {
   check_apart(args, "dw", dw, UI, "x", x, NI);
   check_apart(args, "dx", dx, NI, "dz", g, NU);
   check_apart(args, "dx", dx, NI, "w", w, UI);
-  return run(info, "denseBackward",
-             [&](const Job& job) { ops::dense_backward(job, p, x, w, z, y, dy, dz, dx, dw, db, N, I, U); });
+  return run_job(info, "denseBackward",
+                 [&](const Job& job) { ops::dense_backward(job, p, x, w, z, y, dy, dz, dx, dw, db, N, I, U); });
 }
 
 Napi::Value ActivationForward(const Napi::CallbackInfo& info) {
@@ -149,7 +139,7 @@ Napi::Value ActivationForward(const Napi::CallbackInfo& info) {
   check_product(args, "N*C", NC);
   const float* x = f32(args, 3, "x", NC, "N*C");
   float* y = f32(args, 4, "y", NC, "N*C");
-  return run(info, "activationForward", [&](const Job& job) { ops::activation_forward(job, p, x, y, N, C); });
+  return run_job(info, "activationForward", [&](const Job& job) { ops::activation_forward(job, p, x, y, N, C); });
 }
 
 Napi::Value ActivationBackward(const Napi::CallbackInfo& info) {
@@ -162,7 +152,8 @@ Napi::Value ActivationBackward(const Napi::CallbackInfo& info) {
   const float* y = f32(args, 4, "y", NC, "N*C");
   const float* dy = f32(args, 5, "dy", NC, "N*C");
   float* dx = f32(args, 6, "dx", NC, "N*C");
-  return run(info, "activationBackward", [&](const Job& job) { ops::activation_backward(job, p, x, y, dy, dx, N, C); });
+  return run_job(info, "activationBackward",
+                 [&](const Job& job) { ops::activation_backward(job, p, x, y, dy, dx, N, C); });
 }
 
 Napi::Value LayerNormForward(const Napi::CallbackInfo& info) {
@@ -178,8 +169,8 @@ Napi::Value LayerNormForward(const Napi::CallbackInfo& info) {
   float* y = f32(args, 3, "y", NC, "N*C");
   float* mean = f32(args, 4, "mean", N, "N");
   float* rstd = f32(args, 5, "rstd", N, "N");
-  return run(info, "layerNormForward",
-             [&](const Job& job) { ops::layer_norm_forward(job, x, gamma, beta, y, mean, rstd, N, C, eps); });
+  return run_job(info, "layerNormForward",
+                 [&](const Job& job) { ops::layer_norm_forward(job, x, gamma, beta, y, mean, rstd, N, C, eps); });
 }
 
 Napi::Value LayerNormBackward(const Napi::CallbackInfo& info) {
@@ -195,8 +186,9 @@ Napi::Value LayerNormBackward(const Napi::CallbackInfo& info) {
   float* dx = f32(args, 5, "dx", NC, "N*C");
   float* dgamma = f32(args, 6, "dgamma", C, "C", true);
   float* dbeta = f32(args, 7, "dbeta", C, "C", true);
-  return run(info, "layerNormBackward",
-             [&](const Job& job) { ops::layer_norm_backward(job, x, gamma, mean, rstd, dy, dx, dgamma, dbeta, N, C); });
+  return run_job(info, "layerNormBackward", [&](const Job& job) {
+    ops::layer_norm_backward(job, x, gamma, mean, rstd, dy, dx, dgamma, dbeta, N, C);
+  });
 }
 
 Napi::Value Loss(const Napi::CallbackInfo& info) {

@@ -66,16 +66,6 @@ std::string shape(const Common& c, const char* rest) {
   return c.g + rest;
 }
 
-template <class Fn>
-Napi::Value run(const Napi::CallbackInfo& info, const char* function, Fn fn) {
-  try {
-    fn(Runtime::instance().job());
-  } catch (const std::bad_alloc&) {
-    throw Napi::Error::New(info.Env(), std::string(function) + ": out of memory");
-  }
-  return info.Env().Undefined();
-}
-
 // The fields every forward pass has (the ForwardCommon part of a cell's arguments).
 void read_forward(const Fields& f, const Common& c, rnn::ForwardCommon* a) {
   a->d = c.d;
@@ -193,7 +183,7 @@ Work read_gru_backward(const Fields& f) {
 // Runs a recurrent call on the calling thread.
 Napi::Value run_now(const Napi::CallbackInfo& info, const char* function, Work (*read)(const Fields&)) {
   const Work work = read(Fields(info, function));
-  return run(info, function, [&](const Job& job) { work(job); });
+  return run_job(info, function, [&](const Job& job) { work(job); });
 }
 
 // A recurrent call run on a libuv worker thread; its promise settles on the main thread. The call object stays

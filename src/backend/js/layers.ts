@@ -1,24 +1,25 @@
 // The layer ops in plain TypeScript: the twin of native/ops/layers.cc, activation-inl.h and layer_norm-inl.h (shapes
 // and semantics in native/ops/layers.h). Elementwise math is done in float64 and rounded once on store; row sums in
 // float64 in row order, as the native code does.
-import type { RecurrentOp } from '../layer-codes.js';
+import { ACTIVATION_CODES, LOSS_CODES, type ActivationKind, type LossKind, type RecurrentOp } from '../layer-codes.js';
 import type { RecurrentCall } from '../types.js';
 import { gruBackward, gruForward } from './gru.js';
 import { lstmBackward, lstmForward } from './lstm.js';
 import { rnnBackward, rnnForward } from './rnn.js';
 import { sgemm } from './sgemm.js';
 
-// Codes as in src/backend/layer-codes.ts.
-const LINEAR = 0,
-  SIGMOID = 1,
-  TANH = 2,
-  RELU = 3,
-  LEAKY_RELU = 4,
-  ELU = 5,
-  GELU = 6,
-  GELU_TANH = 7,
-  SOFTPLUS = 8,
-  SOFTMAX = 9;
+// The codes the ops take: each kind's position in its list in layer-codes.ts, looked up by name.
+const activationCode = (kind: ActivationKind) => ACTIVATION_CODES.indexOf(kind);
+const LINEAR = activationCode('linear');
+const SIGMOID = activationCode('sigmoid');
+const TANH = activationCode('tanh');
+const RELU = activationCode('relu');
+const LEAKY_RELU = activationCode('leakyRelu');
+const ELU = activationCode('elu');
+const GELU = activationCode('gelu');
+const GELU_TANH = activationCode('geluTanh');
+const SOFTPLUS = activationCode('softplus');
+const SOFTMAX = activationCode('softmax');
 const SQRT_2_OVER_PI = 0.7978845608028654;
 
 /**
@@ -322,19 +323,20 @@ export function layerNormBackward(
   }
 }
 
-// ---- losses (codes as in layer-codes.ts) ----
-const MSE = 0,
-  MAE = 1,
-  HUBER = 2,
-  BCE = 3,
-  BCE_LOGITS = 4,
-  CE = 5,
-  CE_LOGITS = 6,
-  SPARSE_CE = 7,
-  SPARSE_CE_LOGITS = 8,
-  BINARY_ACCURACY = 9,
-  CATEGORICAL_ACCURACY = 10;
-// 11: sparse accuracy
+// ---- losses (codes: positions in LOSS_CODES, looked up by name) ----
+const lossCode = (kind: LossKind) => LOSS_CODES.indexOf(kind);
+const MSE = lossCode('mse');
+const MAE = lossCode('mae');
+const HUBER = lossCode('huber');
+const BCE = lossCode('bce');
+const BCE_LOGITS = lossCode('bceLogits');
+const CE = lossCode('ce');
+const CE_LOGITS = lossCode('ceLogits');
+const SPARSE_CE = lossCode('sparseCe');
+const SPARSE_CE_LOGITS = lossCode('sparseCeLogits');
+const BINARY_ACCURACY = lossCode('binaryAccuracy');
+const CATEGORICAL_ACCURACY = lossCode('categoricalAccuracy');
+const SPARSE_ACCURACY = lossCode('sparseAccuracy');
 
 const LOG_FLOOR = -100; // PyTorch's BCELoss clamps log(p) at -100
 const clampedLog = (p: number) => Math.max(Math.log(p), LOG_FLOOR);
@@ -458,7 +460,7 @@ export function loss(
   scale: number,
   param: number,
 ): number {
-  const tc = kind === SPARSE_CE || kind === SPARSE_CE_LOGITS || kind === 11 ? 1 : C;
+  const tc = kind === SPARSE_CE || kind === SPARSE_CE_LOGITS || kind === SPARSE_ACCURACY ? 1 : C;
   if (grad && rowGradBuffer.length < C) rowGradBuffer = new Float64Array(C);
   const g = grad ? rowGradBuffer : null;
   const s = Math.fround(scale);
